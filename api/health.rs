@@ -1,0 +1,8 @@
+//! `GET /api/health`: liveness and what the twin runs on.
+//!
+//! A thin entry point: all behaviour lives in `twin-http` (see ARCHITECTURE.md).
+
+#[tokio::main]
+async fn main() -> Result<(), twin_vercel::Error> {
+    twin_vercel::run().await
+}

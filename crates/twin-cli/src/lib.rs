@@ -1,0 +1,309 @@
+//! The `twin` command line.
+//!
+//! `serve` runs the same router as the Vercel functions, with the chat page;
+//! `ask` answers one question in the terminal; `chunks` and `validate` show
+//! what the twin knows and whether the profile is sound.
+//!
+//! Settings come from the environment and from a `.env` file in the working
+//! directory (read with dotenvy; real environment variables win). A bad
+//! setting stops the command with one line naming the variable.
+
+use std::io::Write;
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use futures_util::StreamExt;
+use twin_core::{ChatModel, Profile, Question, chunk_profile};
+use twin_http::{AppState, BUNDLED_PROFILE, Settings, telemetry};
+
+/// Where the profile is read from when `--profile` is not given.
+const DEFAULT_PROFILE: &str = "data/digitaltwin.json";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "twin",
+    version,
+    about = "Digital Twin: an AI twin of you for your portfolio site"
+)]
+struct Cli {
+    /// The profile to use [default: data/digitaltwin.json if it exists, else
+    /// the profile compiled into this binary].
+    #[arg(long, global = true, env = "TWIN_PROFILE", value_name = "PATH")]
+    profile: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the chat page and the API.
+    Serve {
+        /// The port to listen on; 0 picks a free one.
+        #[arg(long, short, env = "PORT", default_value_t = 3000)]
+        port: u16,
+        /// The address to listen on; use 0.0.0.0 to accept outside connections.
+        #[arg(long, default_value = "127.0.0.1")]
+        host: IpAddr,
+    },
+    /// Ask the twin one question and stream the answer to the terminal.
+    Ask {
+        /// The question.
+        question: String,
+        /// Print the answer as one JSON object instead.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the chunks the profile is cut into.
+    Chunks {
+        /// Print every chunk in full as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check a profile and report every problem with its JSON path.
+    Validate {
+        /// The profile to check [default: the --profile in effect].
+        path: Option<PathBuf>,
+    },
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    if let Err(err) = dotenvy::dotenv()
+        && !err.not_found()
+    {
+        eprintln!("error: .env: {err}");
+        return ExitCode::from(2);
+    }
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Validate { path } => validate(path.or(cli.profile)),
+        Command::Chunks { json } => {
+            let (profile, _) = load_profile(cli.profile.as_deref())?;
+            chunks(&profile, json)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Serve { port, host } => {
+            let settings = Settings::from_env()?;
+            telemetry::init(settings.log_format);
+            let (profile, source) = load_profile(cli.profile.as_deref())?;
+            let state = AppState::new(profile, settings);
+            runtime()?.block_on(serve(state, SocketAddr::new(host, port), &source))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Ask { question, json } => {
+            let settings = Settings::from_env()?;
+            let (profile, _) = load_profile(cli.profile.as_deref())?;
+            let state = AppState::new(profile, settings);
+            runtime()?.block_on(ask(&state, question, json))?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+/// Reads the profile named by `--profile`, else the repository's sample, else
+/// the bundled copy. Returns it with a description of where it came from.
+fn load_profile(path: Option<&Path>) -> anyhow::Result<(Profile, String)> {
+    let (text, source) = match path {
+        Some(path) => (read(path)?, path.display().to_string()),
+        None if Path::new(DEFAULT_PROFILE).is_file() => (
+            read(Path::new(DEFAULT_PROFILE))?,
+            DEFAULT_PROFILE.to_owned(),
+        ),
+        None => (BUNDLED_PROFILE.to_owned(), "the bundled profile".to_owned()),
+    };
+    let profile = Profile::from_json(&text).with_context(|| {
+        format!("{source} is not a valid profile (run `twin validate` for the full list)")
+    })?;
+    Ok((profile, source))
+}
+
+fn read(path: &Path) -> anyhow::Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+fn validate(path: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    let path = path.unwrap_or_else(|| PathBuf::from(DEFAULT_PROFILE));
+    let text = read(&path)?;
+    match Profile::from_json(&text) {
+        Ok(profile) => {
+            println!(
+                "ok: {} is valid ({} chunks, version {})",
+                path.display(),
+                chunk_profile(&profile).len(),
+                profile.version()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(err) => {
+            let n = err.problems.len();
+            eprintln!(
+                "{} has {n} problem{}:",
+                path.display(),
+                if n == 1 { "" } else { "s" }
+            );
+            for problem in &err.problems {
+                eprintln!("  {problem}");
+            }
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+fn chunks(profile: &Profile, json: bool) -> anyhow::Result<()> {
+    let chunks = chunk_profile(profile);
+    let mut out = std::io::stdout().lock();
+    if json {
+        serde_json::to_writer_pretty(&mut out, &chunks)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    for chunk in &chunks {
+        writeln!(
+            out,
+            "{:<30} {:<14} {}",
+            chunk.id, chunk.section, chunk.title
+        )?;
+    }
+    writeln!(
+        out,
+        "{} chunks, profile version {}",
+        chunks.len(),
+        profile.version()
+    )?;
+    Ok(())
+}
+
+async fn serve(state: AppState, addr: SocketAddr, source: &str) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    let local = listener.local_addr()?;
+    let twin = state.twin();
+    let host = if local.ip().is_unspecified() {
+        "127.0.0.1".to_owned()
+    } else {
+        local.ip().to_string()
+    };
+    println!(
+        "Digital Twin of {} is live at http://{host}:{}",
+        twin.profile().person.name,
+        local.port()
+    );
+    println!(
+        "  profile {source} (version {}), {} chunks, embedded index, {} answers. Ctrl-C stops.",
+        twin.version(),
+        twin.index().len(),
+        twin.model().name()
+    );
+    std::io::stdout().flush()?;
+    axum::serve(listener, twin_http::app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("the server stopped")
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
+
+async fn ask(state: &AppState, question: String, json: bool) -> anyhow::Result<()> {
+    let question = question.trim().to_owned();
+    if question.is_empty() {
+        bail!("the question is empty");
+    }
+    let answer = state
+        .twin()
+        .answer(Question {
+            message: question,
+            history: Vec::new(),
+        })
+        .await?;
+    let mut out = std::io::stdout().lock();
+    let mut tokens = answer.tokens;
+    let mut text = String::new();
+    while let Some(token) = tokens.next().await {
+        let token = token?;
+        if !json {
+            write!(out, "{token}")?;
+            out.flush()?;
+        }
+        text.push_str(&token);
+    }
+    let cited = answer
+        .cited
+        .unwrap_or_else(|| twin_core::cited_in(&text, answer.hits.len()));
+    if json {
+        let citations: Vec<serde_json::Value> = answer
+            .hits
+            .iter()
+            .enumerate()
+            .map(|(i, hit)| {
+                serde_json::json!({
+                    "n": i + 1,
+                    "id": hit.chunk.id,
+                    "title": hit.chunk.title,
+                    "section": hit.chunk.section,
+                    "score": hit.score,
+                })
+            })
+            .collect();
+        let body = serde_json::json!({
+            "answer": text,
+            "citations": citations,
+            "cited": cited,
+            "mode": answer.mode,
+            "covered": answer.covered,
+        });
+        serde_json::to_writer_pretty(&mut out, &body)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    writeln!(out)?;
+    if !cited.is_empty() {
+        writeln!(out, "\nSources:")?;
+        for n in cited {
+            if let Some(hit) = answer.hits.get(n - 1) {
+                writeln!(out, "  [{n}] {} ({})", hit.chunk.title, hit.chunk.section)?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,366 @@
+//! The offline answerer: a first-person answer assembled from the most
+//! relevant sentences of the retrieved chunks.
+//!
+//! It never writes a fact of its own. Every sentence it emits is quoted from a
+//! chunk (chunks are written in the first person by [`crate::chunk`]), and
+//! every quoted run ends with the `[n]` marker of the chunk it came from. The
+//! only text it composes itself is the refusal, which names no facts beyond
+//! the owner's contact address.
+//!
+//! It is the default answerer when no LLM is configured and the fallback
+//! when the LLM fails, so it must be fast and total: no input makes it fail.
+
+use std::collections::HashSet;
+use std::future::{self, Future};
+
+use futures_util::stream;
+
+use crate::model::{AnswerRequest, ChatModel, ModelError, TokenStream};
+use crate::profile::Profile;
+use crate::retrieval::Hit;
+use crate::text;
+
+/// How many retrieved chunks the composer reads.
+const MAX_CHUNKS: usize = 4;
+/// How many sentences an answer quotes at most.
+const MAX_SENTENCES: usize = 4;
+/// Answers stop growing once they pass this many characters.
+const SOFT_MAX_CHARS: usize = 650;
+
+/// Builds extractive answers. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct ExtractiveComposer {
+    refusal: String,
+}
+
+/// A composed answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Composition {
+    pub text: String,
+    /// The 1-based citation numbers the text uses, ascending.
+    pub cited: Vec<usize>,
+    /// False when the profile had nothing relevant and the text is a refusal.
+    pub covered: bool,
+}
+
+impl ExtractiveComposer {
+    pub fn new(profile: &Profile) -> ExtractiveComposer {
+        let refusal = format!(
+            "My profile doesn't cover that, so I'd rather not guess. \
+             I'm happy to talk about my experience, projects, skills or what I'm looking for next. \
+             For anything else, email me at {}.",
+            profile.person.contact.email
+        );
+        ExtractiveComposer { refusal }
+    }
+
+    /// The answer given when nothing relevant was retrieved.
+    pub fn refusal(&self) -> Composition {
+        Composition {
+            text: self.refusal.clone(),
+            cited: Vec::new(),
+            covered: false,
+        }
+    }
+
+    /// Picks the sentences that answer `request.question` best.
+    pub fn compose(&self, request: &AnswerRequest) -> Composition {
+        let hits = &request.hits[..request.hits.len().min(MAX_CHUNKS)];
+        if hits.is_empty() {
+            return self.refusal();
+        }
+        let query: HashSet<String> = text::terms(&request.question).into_iter().collect();
+
+        let mut candidates = Vec::new();
+        for (rank, hit) in hits.iter().enumerate() {
+            for (position, sentence) in text::sentences(&hit.chunk.text).into_iter().enumerate() {
+                candidates.push(Candidate {
+                    rank,
+                    position,
+                    overlap: overlap(&query, sentence),
+                    score: 0.0,
+                    sentence,
+                });
+            }
+        }
+        for c in &mut candidates {
+            c.score = sentence_score(c, &hits[c.rank]);
+        }
+
+        let picked = pick(&mut candidates, hits, query.is_empty());
+        render(&picked)
+    }
+}
+
+impl ChatModel for ExtractiveComposer {
+    fn name(&self) -> &str {
+        "extractive"
+    }
+
+    fn is_extractive(&self) -> bool {
+        true
+    }
+
+    fn answer(
+        &self,
+        request: &AnswerRequest,
+    ) -> impl Future<Output = Result<TokenStream, ModelError>> + Send {
+        let composition = self.compose(request);
+        future::ready(Ok(token_stream(&composition.text)))
+    }
+}
+
+/// Streams finished text as word-sized tokens, so the extractive answer
+/// arrives the way an LLM's would and clients need one code path.
+pub fn token_stream(text: &str) -> TokenStream {
+    let tokens: Vec<Result<String, ModelError>> = split_tokens(text).into_iter().map(Ok).collect();
+    Box::pin(stream::iter(tokens))
+}
+
+/// Splits text into words, each keeping its trailing whitespace, so that
+/// concatenating the tokens gives back the text exactly.
+pub fn split_tokens(text: &str) -> Vec<String> {
+    let mut tokens = Vec::new();
+    let mut start = 0;
+    let mut in_space = false;
+    for (i, ch) in text.char_indices() {
+        if ch.is_whitespace() {
+            in_space = true;
+        } else if in_space {
+            tokens.push(text[start..i].to_owned());
+            start = i;
+            in_space = false;
+        }
+    }
+    if start < text.len() {
+        tokens.push(text[start..].to_owned());
+    }
+    tokens
+}
+
+#[derive(Debug)]
+struct Candidate<'a> {
+    rank: usize,
+    position: usize,
+    sentence: &'a str,
+    /// Fraction of the question's content terms found in the sentence.
+    overlap: f32,
+    score: f32,
+}
+
+fn overlap(query: &HashSet<String>, sentence: &str) -> f32 {
+    if query.is_empty() {
+        return 0.0;
+    }
+    let terms: HashSet<String> = text::terms(sentence).into_iter().collect();
+    let shared = query.iter().filter(|t| terms.contains(*t)).count();
+    shared as f32 / query.len() as f32
+}
+
+fn sentence_score(c: &Candidate<'_>, hit: &Hit) -> f32 {
+    // Term overlap decides; the chunk's retrieval score and an opening
+    // sentence's role as a topic sentence break ties.
+    let opening = if c.position == 0 { 0.05 } else { 0.0 };
+    c.overlap + 0.35 * hit.score + opening
+}
+
+/// Chooses the sentences to quote.
+fn pick<'a>(
+    candidates: &mut [Candidate<'a>],
+    hits: &[Hit],
+    no_content_terms: bool,
+) -> Vec<(usize, usize, &'a str)> {
+    let mut picked: Vec<(usize, usize, &'a str)> = Vec::new();
+
+    // The best hit always speaks: the index vouched for it, even when the
+    // question's words (misspelt, say) appear in none of its sentences.
+    let top: Vec<&Candidate<'a>> = candidates.iter().filter(|c| c.rank == 0).collect();
+    let faq_like = hits[0].chunk.section == crate::chunk::Section::Faq;
+    if faq_like || no_content_terms {
+        // An FAQ answer, or a question with no content words ("tell me about
+        // yourself"), reads best as the chunk's own opening sentences.
+        for c in top.iter().take(3) {
+            picked.push((c.rank, c.position, c.sentence));
+        }
+    } else {
+        let best = top
+            .iter()
+            .max_by(|a, b| a.score.total_cmp(&b.score))
+            .map(|c| (c.rank, c.position, c.sentence));
+        picked.extend(best);
+    }
+
+    let best_score = candidates.iter().map(|c| c.score).fold(f32::MIN, f32::max);
+    candidates.sort_by(|a, b| b.score.total_cmp(&a.score));
+    let mut chars: usize = picked.iter().map(|p| p.2.len()).sum();
+    for c in candidates.iter() {
+        if picked.len() >= MAX_SENTENCES || chars >= SOFT_MAX_CHARS {
+            break;
+        }
+        let already = picked.iter().any(|p| p.0 == c.rank && p.1 == c.position);
+        // A further sentence must share words with the question and be nearly
+        // as good as the best one; otherwise it is padding.
+        if already || c.overlap == 0.0 || c.score < 0.6 * best_score {
+            continue;
+        }
+        picked.push((c.rank, c.position, c.sentence));
+        chars += c.sentence.len();
+    }
+
+    picked.sort_by_key(|p| (p.0, p.1));
+    picked
+}
+
+/// Joins the sentences, ending each chunk's run with its `[n]` marker.
+fn render(picked: &[(usize, usize, &str)]) -> Composition {
+    let mut text = String::new();
+    let mut cited = Vec::new();
+    for (i, (rank, _, sentence)) in picked.iter().enumerate() {
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        text.push_str(sentence.trim());
+        let last_of_chunk = picked.get(i + 1).is_none_or(|next| next.0 != *rank);
+        if last_of_chunk {
+            text.push_str(&format!(" [{}]", rank + 1));
+            cited.push(rank + 1);
+        }
+    }
+    Composition {
+        text,
+        cited,
+        covered: true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::chunk::{Chunk, Section};
+
+    fn hit(section: Section, title: &str, text: &str, score: f32) -> Hit {
+        Hit {
+            chunk: Chunk::new(section, title, text, BTreeMap::new()),
+            score,
+        }
+    }
+
+    fn composer() -> ExtractiveComposer {
+        ExtractiveComposer {
+            refusal: "My profile doesn't cover that. Email me at a@example.dev.".into(),
+        }
+    }
+
+    fn request(question: &str, hits: Vec<Hit>) -> AnswerRequest {
+        AnswerRequest {
+            question: question.into(),
+            history: Vec::new(),
+            hits,
+        }
+    }
+
+    #[test]
+    fn no_hits_is_a_refusal_without_citations() {
+        let c = composer().compose(&request("what is your favourite colour?", vec![]));
+        assert!(!c.covered);
+        assert!(c.cited.is_empty());
+        assert!(c.text.contains("doesn't cover"));
+    }
+
+    #[test]
+    fn quotes_the_matching_sentence_with_its_marker() {
+        let hits = vec![
+            hit(
+                Section::Experience,
+                "Staff Engineer at Tidewater",
+                "Since May 2022 I worked as Staff Engineer at Tidewater. I lead the payments platform team. We moved settlement to Rust.",
+                0.9,
+            ),
+            hit(
+                Section::Project,
+                "Project: Kestrel",
+                "Kestrel (2021): I was the creator. It is a rate limiter written in Rust.",
+                0.4,
+            ),
+        ];
+        let c = composer().compose(&request("Which team do you lead?", hits));
+        assert!(c.covered);
+        assert!(
+            c.text.contains("I lead the payments platform team."),
+            "{}",
+            c.text
+        );
+        assert!(c.text.contains("[1]"), "{}", c.text);
+        assert_eq!(c.cited.first(), Some(&1));
+    }
+
+    #[test]
+    fn every_sentence_comes_from_a_chunk() {
+        let hits = vec![
+            hit(
+                Section::Skills,
+                "Skills: Languages",
+                "Languages I work with: Rust (expert, 8 years), Go (advanced, 5 years) and Python (advanced).",
+                0.8,
+            ),
+            hit(
+                Section::Project,
+                "Project: Kestrel",
+                "Kestrel (2021): I was the creator. It is a rate limiter written in Rust.",
+                0.7,
+            ),
+        ];
+        let c = composer().compose(&request("how many years of Rust?", hits.clone()));
+        let stripped = c.text.replace(" [1]", "").replace(" [2]", "");
+        for sentence in text::sentences(&stripped) {
+            assert!(
+                hits.iter().any(|h| h.chunk.text.contains(sentence)),
+                "invented sentence: {sentence}"
+            );
+        }
+    }
+
+    #[test]
+    fn faq_answers_are_quoted_from_the_start() {
+        let hits = vec![hit(
+            Section::Faq,
+            "What are your salary expectations?",
+            "I'm looking for EUR 120k to 140k base. I'm flexible on the mix with equity.",
+            0.9,
+        )];
+        let c = composer().compose(&request("salary?", hits));
+        assert_eq!(
+            c.text,
+            "I'm looking for EUR 120k to 140k base. I'm flexible on the mix with equity. [1]"
+        );
+        assert_eq!(c.cited, vec![1]);
+    }
+
+    #[test]
+    fn a_misspelt_question_still_quotes_the_top_hit() {
+        let hits = vec![hit(
+            Section::Education,
+            "MSc in Distributed Systems",
+            "I studied Distributed Systems at Baltic Institute of Technology.",
+            0.5,
+        )];
+        let c = composer().compose(&request("wher did yuo studdy", hits));
+        assert!(
+            c.text.starts_with("I studied Distributed Systems"),
+            "{}",
+            c.text
+        );
+    }
+
+    #[test]
+    fn tokens_concatenate_back_to_the_text() {
+        let text = "I lead  the team.\nWe ship weekly. [1]";
+        let tokens = split_tokens(text);
+        assert_eq!(tokens.concat(), text);
+        assert_eq!(tokens[0], "I ");
+        assert!(tokens.len() > 5);
+        assert!(split_tokens("").is_empty());
+    }
+}

@@ -1,0 +1,536 @@
+//! What the index knows about words beyond exact stems: a small hand-curated
+//! table of concepts and aliases for rewording, and a typo-tolerant lookup of
+//! the words it has seen.
+//!
+//! Both exist because the index has no embedding model: nothing can be
+//! downloaded at run time and a serverless cold start must stay in the
+//! milliseconds. Visitors ask a twin about a narrow, predictable set of
+//! topics (study, work, pay, location, hobbies, contact...), so a few dozen
+//! concept groups cover most rewordings that stemming does not.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use super::hash::FxBuildHasher;
+use crate::chunk::Section;
+use crate::text;
+
+/// A set of words that answer the same question.
+#[derive(Debug)]
+pub(super) struct Group {
+    /// Surface words; they are stemmed when the table is first used.
+    pub words: &'static [&'static str],
+    /// Aliases name the same thing ("k8s" and "kubernetes") and match at full
+    /// credit; concepts are related words and match at the configured
+    /// synonym credit.
+    pub alias: bool,
+    /// The profile section the concept leads to, if any. Every chunk of
+    /// that section matches a word of the group: a chunk in the education
+    /// section answers "where did you go to college?" whether or not it says
+    /// "college".
+    pub section: Option<Section>,
+    /// Whether the group names its section (hobbies -> interests), so the
+    /// section matches at full credit, rather than being one part of it
+    /// (football -> interests), matching at the synonym credit.
+    pub names_section: bool,
+}
+
+const fn concept(words: &'static [&'static str]) -> Group {
+    Group {
+        words,
+        alias: false,
+        section: None,
+        names_section: false,
+    }
+}
+
+const fn topic(section: Section, words: &'static [&'static str]) -> Group {
+    Group {
+        words,
+        alias: false,
+        section: Some(section),
+        names_section: true,
+    }
+}
+
+const fn hobby(words: &'static [&'static str]) -> Group {
+    Group {
+        words,
+        alias: false,
+        section: Some(Section::Interests),
+        names_section: false,
+    }
+}
+
+const fn alias(words: &'static [&'static str]) -> Group {
+    Group {
+        words,
+        alias: true,
+        section: None,
+        names_section: false,
+    }
+}
+
+/// The concept and alias groups. Topic groups lead to a profile section, so
+/// that a reworded question finds the right section even when none of its
+/// words appear in the chunks.
+#[rustfmt::skip]
+pub(super) const GROUPS: &[Group] = &[
+    topic(Section::Education, &[
+        "education", "study", "studied", "studies", "university", "college", "degree", "school",
+        "graduate", "graduated", "graduation", "academic", "bachelor", "bachelors", "master",
+        "masters", "msc", "bsc", "phd", "diploma", "major", "thesis", "institute", "student",
+        "alma", "mater",
+    ]),
+    topic(Section::Experience, &[
+        "experience", "job", "jobs", "work", "worked", "employer", "employers", "employment",
+        "employed", "company", "companies", "role", "roles", "position", "positions", "career",
+        "professional", "occupation", "profession",
+    ]),
+    concept(&[
+        "salary", "pay", "paid", "compensation", "money", "expectation", "expectations", "range",
+        "earn", "wage", "wages", "rate", "rates", "package", "equity",
+    ]),
+    topic(Section::Contact, &[
+        "contact", "location", "remote", "remotely", "relocate", "relocation", "relocating", "move",
+        "office", "onsite", "hybrid", "based", "live", "located", "city", "country", "timezone",
+        "travel", "reside", "residence",
+    ]),
+    topic(Section::Interests, &[
+        "interests", "interest", "hobby", "hobbies", "fun", "passion", "passions", "weekend",
+        "weekends", "enjoy", "leisure", "pastime", "pastimes", "outside", "play", "playing",
+    ]),
+    topic(Section::Contact, &[
+        "contact", "email", "mail", "address", "reach", "touch", "message", "linkedin", "website",
+        "phone", "call", "connect",
+    ]),
+    concept(&["programming", "coding", "code", "languages", "language"]),
+    concept(&[
+        "talk", "talks", "conference", "conferences", "speaking", "speaker", "presentation",
+        "presentations", "meetup", "meetups", "keynote",
+    ]),
+    concept(&[
+        "rewrite", "rewrote", "rewritten", "rebuild", "rebuilt", "reimplement", "replace",
+        "replaced", "migrate", "migrated", "migration", "overhaul", "redesign", "redesigned",
+    ]),
+    topic(Section::Skills, &[
+        "skills", "skill", "tech", "technology", "technologies", "stack", "tool", "tools",
+        "proficient", "proficiency", "expertise", "strengths", "toolbox",
+    ]),
+    topic(Section::Project, &[
+        "project", "projects", "side", "portfolio", "oss", "repository", "repo", "built",
+    ]),
+    topic(Section::Goals, &[
+        "goals", "goal", "next", "looking", "future", "aspiration", "aspirations", "ambition",
+        "ambitions", "plan", "plans", "seeking", "target", "available", "availability", "start",
+        "notice", "hire", "hiring", "opportunity", "opportunities",
+    ]),
+    topic(Section::Certifications, &[
+        "certifications", "certification", "certificate", "certificates", "certified", "credential",
+        "credentials", "accreditation", "cert", "certs",
+    ]),
+    topic(Section::Achievement, &[
+        "achievement", "achievements", "accomplishment", "accomplishments", "proud", "impact",
+        "success", "successes", "highlight", "highlights",
+    ]),
+    topic(Section::Contact, &[
+        "contact", "speak", "spoken", "fluent", "native", "languages", "bilingual",
+    ]),
+    concept(&[
+        "reduce", "reduced", "cut", "lower", "lowered", "decrease", "decreased", "halve", "halved",
+        "shrink", "save", "saved", "savings",
+    ]),
+    concept(&[
+        "improve", "improved", "increase", "increased", "boost", "faster", "speed", "optimise",
+        "optimize", "optimised", "optimized",
+    ]),
+    concept(&[
+        "lead", "led", "leader", "leadership", "manage", "managed", "manager", "management",
+        "mentor", "mentored", "mentoring",
+    ]),
+    // What people do outside work, so that "do you bake bread?" or "any
+    // sports?" find the interests chunk (which says "sourdough" and
+    // "climbing"), at synonym credit: it partly answers "do you play
+    // tennis?". Hobby words lead to that section only, never to the same
+    // words in other chunks.
+    hobby(&[
+        "cooking", "cook", "bake", "baking", "baker", "bread", "sourdough", "recipe", "recipes",
+        "kitchen", "food", "chef",
+    ]),
+    hobby(&[
+        "sport", "sports", "climbing", "climb", "bouldering", "hiking", "hike", "marathon",
+        "jogging", "cycling", "bike", "biking", "swimming", "surfing", "skiing", "gym", "fitness",
+        "yoga", "football", "soccer", "tennis",
+    ]),
+    hobby(&[
+        "music", "musician", "guitar", "piano", "drums", "singing", "band", "concert", "concerts",
+        "vinyl",
+    ]),
+    hobby(&[
+        "reading", "read", "books", "book", "novel", "novels", "fiction", "literature",
+    ]),
+    hobby(&["photography", "photo", "photos", "camera", "cameras", "film"]),
+    hobby(&["games", "game", "gaming", "chess", "boardgames", "videogames"]),
+    concept(&["cloud", "aws", "gcp", "azure", "provider", "providers"]),
+    alias(&["kubernetes", "k8s"]),
+    alias(&["go", "golang"]),
+    alias(&["javascript", "js"]),
+    alias(&["typescript", "ts"]),
+    alias(&["postgresql", "postgres", "psql"]),
+    alias(&["ai", "llm", "llms"]),
+    alias(&["cv", "resume", "résumé"]),
+];
+
+/// Multi-word phrases that mean one concept, rewritten before a query is
+/// analysed, since their words on their own would mislead ("free time" is
+/// about hobbies, not about time zones).
+pub(super) const PHRASES: &[(&[&str], &str)] = &[
+    (&["free", "time"], "hobbies"),
+    (&["spare", "time"], "hobbies"),
+    (&["for", "fun"], "hobbies"),
+    (&["outside", "of", "work"], "hobbies"),
+    (&["outside", "work"], "hobbies"),
+    (&["for", "a", "living"], "job"),
+    (&["get", "in", "touch"], "contact"),
+    (&["time", "zone"], "timezone"),
+    (&["work", "from", "home"], "remote"),
+    // "What do you do at Acme?" asks for the role there.
+    (&["do", "at"], "role"),
+];
+
+/// Words that are content words but say little about which chunk answers a
+/// question ("what do you *want*", "your *favourite*", "*used*"). They keep a
+/// fraction of their weight in the coverage score, so that an unmatched one
+/// cannot sink an otherwise matched question. Kept sorted (a test checks).
+#[rustfmt::skip]
+const WEAK_WORDS: &[&str] = &[
+    "became", "become", "becoming", "best", "come", "favorite", "favourite", "feel", "find", "gave",
+    "get", "getting", "give", "given", "giving", "got", "kind", "kinds", "look", "lot", "made",
+    "make", "making", "need", "new", "old", "older", "open", "put", "see", "sort", "take", "thing",
+    "things", "think", "type", "types", "use", "used", "uses", "using", "want", "wanted", "wants",
+    "way", "ways",
+];
+
+/// The stems of [`WEAK_WORDS`], sorted.
+static WEAK_STEMS: LazyLock<Vec<String>> = LazyLock::new(|| {
+    let mut stems: Vec<String> = WEAK_WORDS.iter().map(|w| text::stem(w)).collect();
+    stems.sort_unstable();
+    stems.dedup();
+    stems
+});
+
+/// True for the stem of a word in [`WEAK_WORDS`]. Stems, so that a
+/// misspelt weak word corrected to its stem is weak too.
+pub(super) fn is_weak_stem(stem: &str) -> bool {
+    WEAK_STEMS
+        .binary_search_by(|s| s.as_str().cmp(stem))
+        .is_ok()
+}
+
+/// The stems of each group's words, in [`GROUPS`] order. Stemmed once per
+/// process rather than per index build.
+pub(super) static GROUP_STEMS: LazyLock<Vec<Vec<String>>> = LazyLock::new(|| {
+    GROUPS
+        .iter()
+        .map(|group| {
+            let mut stems: Vec<String> = group.words.iter().map(|w| text::stem(w)).collect();
+            stems.sort_unstable();
+            stems.dedup();
+            stems
+        })
+        .collect()
+});
+
+/// Stems of the group words, each with the groups it belongs to.
+pub(super) static GROUPS_BY_STEM: LazyLock<HashMap<String, Vec<u16>, FxBuildHasher>> =
+    LazyLock::new(|| {
+        let mut map: HashMap<String, Vec<u16>, FxBuildHasher> = HashMap::default();
+        for (g, stems) in GROUP_STEMS.iter().enumerate() {
+            for stem in stems {
+                map.entry(stem.clone()).or_default().push(g as u16);
+            }
+        }
+        map
+    });
+
+/// What a word in the fuzzy lexicon stands for.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Meaning {
+    /// A stem: one the corpus contains or one of the concept table.
+    Stem(Box<str>),
+    /// A stop word: a misspelt one ("wher", "yuo") is dropped like the word.
+    Stop,
+}
+
+/// Words the index can correct a typo to: every word of the corpus, every
+/// word of the concept table and every stop word. Bucketed by first letter
+/// and length, because almost every typo keeps the first letter and changes
+/// the length by at most the number of edits allowed.
+#[derive(Debug, Default)]
+pub(super) struct Lexicon {
+    words: Vec<(Box<[char]>, Meaning)>,
+    buckets: HashMap<(char, usize), Vec<u32>, FxBuildHasher>,
+}
+
+/// Words longer than this are never corrected (they are URLs, hashes...).
+const MAX_FUZZY_CHARS: usize = 32;
+
+impl Lexicon {
+    pub fn add(&mut self, word: &str, meaning: Meaning) {
+        let chars: Box<[char]> = word.chars().collect();
+        let Some(&first) = chars.first() else { return };
+        if chars.len() > MAX_FUZZY_CHARS {
+            return;
+        }
+        let id = self.words.len() as u32;
+        self.buckets
+            .entry((first, chars.len()))
+            .or_default()
+            .push(id);
+        self.words.push((chars, meaning));
+    }
+
+    /// The closest known words to a misspelt `word`, with the number of
+    /// edits, or nothing when no word is close enough.
+    ///
+    /// The budget grows with the length of the word, because short words
+    /// are close to too many others to be corrected safely:
+    /// - 3 and 4 letters, only swapping two adjacent letters ("yuo", "rsut"),
+    ///   and for 4 letters any single edit that gives a stop word ("wher");
+    /// - 5 letters, a swap, one missing letter ("skils") or one doubled
+    ///   letter ("oppen"), because most words one substitution or one other
+    ///   deletion away from a five-letter word are other real words ("bread"
+    ///   and "break", "movie" and "move");
+    /// - 6 to 9 letters, one insertion, deletion, substitution or swap;
+    /// - 10 letters and more, two (nine-letter words get one: "president"
+    ///   is two edits from "present").
+    ///
+    /// The first letter must be right unless it was swapped with the second.
+    pub fn correct(&self, word: &str) -> Vec<(&Meaning, u32)> {
+        let chars: Vec<char> = word.chars().collect();
+        let len = chars.len();
+        if !(3..=MAX_FUZZY_CHARS).contains(&len) {
+            return Vec::new();
+        }
+        let budget = match len {
+            ..=9 => 1,
+            _ => 2,
+        };
+        let mut best: Vec<(&Meaning, u32)> = Vec::new();
+        let mut best_distance = budget + 1;
+        let mut scratch = Vec::new();
+        let mut firsts = vec![chars[0]];
+        if chars[1] != chars[0] {
+            firsts.push(chars[1]);
+        }
+        for (f, &first) in firsts.iter().enumerate() {
+            for other_len in len.saturating_sub(budget as usize)..=len + budget as usize {
+                let Some(ids) = self.buckets.get(&(first, other_len)) else {
+                    continue;
+                };
+                for &id in ids {
+                    let (other, meaning) = &self.words[id as usize];
+                    // Through the second letter's bucket only a swap of the
+                    // first two letters is a plausible typo.
+                    if f == 1 && !(other.len() > 1 && other[1] == chars[0]) {
+                        continue;
+                    }
+                    let Some(distance) = osa_distance(&chars, other, budget, &mut scratch) else {
+                        continue;
+                    };
+                    if distance == 0 {
+                        continue;
+                    }
+                    let allowed = match len {
+                        ..=4 => {
+                            *meaning == Meaning::Stop && len == 4 || is_transposition(&chars, other)
+                        }
+                        5 => {
+                            other.len() == 6
+                                || is_transposition(&chars, other)
+                                || is_doubled_letter(&chars, other)
+                        }
+                        _ => true,
+                    };
+                    if !allowed || distance > best_distance {
+                        continue;
+                    }
+                    if distance < best_distance {
+                        best.clear();
+                        best_distance = distance;
+                    }
+                    if !best.iter().any(|(m, _)| *m == meaning) {
+                        best.push((meaning, distance));
+                    }
+                }
+            }
+        }
+        best
+    }
+}
+
+/// True when `b` is `a` with two adjacent letters swapped.
+fn is_transposition(a: &[char], b: &[char]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let diffs: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
+    matches!(diffs.as_slice(), [i, j] if *j == i + 1 && a[*i] == b[*j] && a[*j] == b[*i])
+}
+
+/// True when `a` is `b` with one letter typed twice ("oppen", "open").
+fn is_doubled_letter(a: &[char], b: &[char]) -> bool {
+    a.len() == b.len() + 1
+        && (1..a.len()).any(|i| a[i] == a[i - 1] && a[..i] == b[..i] && a[i + 1..] == b[i..])
+}
+
+/// Optimal-string-alignment distance (Levenshtein plus adjacent swaps), or
+/// `None` once it is certain to exceed `max`.
+fn osa_distance(a: &[char], b: &[char], max: u32, rows: &mut Vec<u32>) -> Option<u32> {
+    let (n, m) = (a.len(), b.len());
+    if n.abs_diff(m) > max as usize {
+        return None;
+    }
+    let width = m + 1;
+    rows.clear();
+    rows.resize(3 * width, 0);
+    // Three rolling rows: two back (for swaps), previous and current.
+    let (mut back, mut prev, mut cur) = (0, width, 2 * width);
+    for j in 0..=m {
+        rows[prev + j] = j as u32;
+    }
+    for i in 1..=n {
+        rows[cur] = i as u32;
+        let mut row_min = rows[cur];
+        for j in 1..=m {
+            let cost = u32::from(a[i - 1] != b[j - 1]);
+            let mut d = (rows[prev + j] + 1)
+                .min(rows[cur + j - 1] + 1)
+                .min(rows[prev + j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(rows[back + j - 2] + 1);
+            }
+            rows[cur + j] = d;
+            row_min = row_min.min(d);
+        }
+        if row_min > max {
+            return None;
+        }
+        (back, prev, cur) = (prev, cur, back);
+    }
+    let d = rows[prev + m];
+    (d <= max).then_some(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lexicon(words: &[&str]) -> Lexicon {
+        let mut lexicon = Lexicon::default();
+        for word in words {
+            let meaning = if text::is_stop_word(word) {
+                Meaning::Stop
+            } else {
+                Meaning::Stem(text::stem(word).into())
+            };
+            lexicon.add(word, meaning);
+        }
+        lexicon
+    }
+
+    #[test]
+    fn osa_counts_swaps_as_one_edit() {
+        let check = |a: &str, b: &str, expect: Option<u32>| {
+            let a: Vec<char> = a.chars().collect();
+            let b: Vec<char> = b.chars().collect();
+            assert_eq!(
+                osa_distance(&a, &b, 2, &mut Vec::new()),
+                expect,
+                "{a:?} {b:?}"
+            );
+        };
+        check("experience", "expereince", Some(1));
+        check("kubernetes", "kubernets", Some(1));
+        check("rust", "rust", Some(0));
+        check("study", "studdy", Some(1));
+        check("salary", "slaary", Some(1));
+        check("abc", "xyz", None);
+        check("a", "abcd", None);
+    }
+
+    #[test]
+    fn corrections_respect_the_budget() {
+        let lex = lexicon(&[
+            "experience",
+            "kubernetes",
+            "study",
+            "make",
+            "cake",
+            "break",
+            "rust",
+            "where",
+            "you",
+            "what",
+            "salary",
+        ]);
+        let check = |word: &str, expect: &[&str]| {
+            let got: Vec<String> = lex
+                .correct(word)
+                .into_iter()
+                .map(|(m, d)| match m {
+                    Meaning::Stem(s) => format!("{s}/{d}"),
+                    Meaning::Stop => format!("stop/{d}"),
+                })
+                .collect();
+            assert_eq!(got, expect, "correct({word:?})");
+        };
+        check("expereince", &["experi/1"]);
+        check("kubernets", &["kubernet/1"]);
+        check("kuberntes", &["kubernet/1"]);
+        check("studdy", &["studi/1"]);
+        check("slaary", &["salari/1"]);
+        check("rsut", &["rust/1"]);
+        check("yuo", &["stop/1"]);
+        check("wher", &["stop/1"]);
+        check("waht", &["stop/1"]);
+        // Short words are only corrected by a swap: "bake" is not "make".
+        check("bake", &[]);
+        // Nor is a five-letter word corrected by a substitution or a
+        // deletion, but a missing letter is fine.
+        check("bread", &[]);
+        check("studi", &[]);
+        check("rusts", &[]);
+        check("salry", &["salari/1"]);
+        check("maake", &["make/1"]);
+        check("braek", &["break/1"]);
+        // The first letter must be right.
+        check("xperience", &[]);
+        check("ab", &[]);
+        check("", &[]);
+    }
+
+    #[test]
+    fn weak_words_are_sorted() {
+        let mut sorted = WEAK_WORDS.to_vec();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(WEAK_WORDS, sorted.as_slice());
+    }
+
+    #[test]
+    fn every_group_word_has_a_stem() {
+        for group in GROUPS {
+            for word in group.words {
+                assert!(GROUPS_BY_STEM.contains_key(&text::stem(word)), "{word}");
+            }
+        }
+        for (phrase, replacement) in PHRASES {
+            assert!(phrase.len() >= 2);
+            assert!(
+                GROUPS_BY_STEM.contains_key(&text::stem(replacement)),
+                "{replacement}"
+            );
+        }
+    }
+}

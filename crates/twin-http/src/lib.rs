@@ -1,0 +1,79 @@
+//! The twin over HTTP: `fn app(state) -> Router`.
+//!
+//! The same router serves `twin serve` and every Vercel function (each
+//! function only ever receives its own route), so behaviour cannot drift
+//! between local and production. Handlers translate HTTP to [`twin_core`]
+//! calls and back; they hold no domain logic.
+//!
+//! | route | |
+//! |---|---|
+//! | `POST /api/chat` | an answer, as one JSON document or as SSE (`meta`, `token`…, `done`) |
+//! | `GET /api/health` | liveness and what the twin runs on |
+//! | `GET /api/profile` | the public view of the profile the page needs |
+//! | `GET /`, `/style.css`, `/app.js`, `/widget.js` | the chat page and the embeddable widget |
+
+mod error;
+mod extract;
+mod routes;
+mod settings;
+mod state;
+pub mod telemetry;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue, Method, header};
+use axum::routing::{get, post};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+pub use error::ApiError;
+pub use settings::{CorsOrigins, LogFormat, Settings, SettingsError};
+pub use state::{AppState, BUNDLED_PROFILE, Engine, StateError};
+
+/// The largest request body accepted, in bytes.
+pub const MAX_BODY_BYTES: usize = 16 * 1024;
+
+/// Builds the router with every route, limit and layer.
+pub fn app(state: AppState) -> Router {
+    let cors = cors_layer(&state.settings().cors_origins);
+    let api = Router::new()
+        .route(
+            "/api/chat",
+            post(routes::chat::chat).fallback(routes::method_not_allowed),
+        )
+        .route(
+            "/api/health",
+            get(routes::health::health).fallback(routes::method_not_allowed),
+        )
+        .route(
+            "/api/profile",
+            get(routes::profile::profile).fallback(routes::method_not_allowed),
+        )
+        .layer(cors);
+
+    Router::new()
+        .merge(api)
+        .merge(routes::page::router())
+        .fallback(routes::not_found)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(CatchPanicLayer::custom(routes::panic_response))
+        .with_state(state)
+}
+
+fn cors_layer(origins: &CorsOrigins) -> CorsLayer {
+    let allow = match origins {
+        CorsOrigins::Any => AllowOrigin::any(),
+        CorsOrigins::List(list) => AllowOrigin::list(
+            list.iter()
+                .filter_map(|origin| HeaderValue::from_str(origin).ok()),
+        ),
+    };
+    CorsLayer::new()
+        .allow_origin(allow)
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::CONTENT_TYPE, header::ACCEPT])
+        .expose_headers([HeaderName::from_static("x-answer-id")])
+        .max_age(Duration::from_secs(3600))
+}

@@ -1,0 +1,8 @@
+//! End-to-end tests of the `twin` binary and repository-wide layout rules.
+
+#![allow(clippy::unwrap_used)] // Test helpers panic by design.
+
+mod cli;
+mod serve;
+mod support;
+mod tidy;
