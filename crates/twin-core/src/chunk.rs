@@ -208,24 +208,23 @@ pub fn chunk_profile(profile: &Profile) -> Vec<Chunk> {
 
     for role in &profile.experience {
         let start = month_name(&role.start);
-        let mut text = match &role.end {
-            None => format!(
-                "Since {start} I've worked as {} at {}",
-                role.title, role.company
-            ),
-            Some(end) => format!(
-                "From {start} to {} I worked as {} at {}",
-                month_name(end),
-                role.title,
-                role.company
-            ),
-        };
+        let mut position = format!("{} at {}", role.title, role.company);
         if let Some(location) = &role.location {
-            text.push_str(&format!(" ({location})"));
+            position.push_str(&format!(" ({location})"));
         }
+        let mut text = match &role.end {
+            None => format!("I currently work as {position}, since {start}"),
+            Some(end) => format!("From {start} to {} I worked as {position}", month_name(end)),
+        };
         text.push_str(&format!(". {}", ensure_period(&role.summary)));
         if !role.technologies.is_empty() {
-            text.push_str(&format!(" There I used {}.", join_list(&role.technologies)));
+            // Each sentence names its subject, so that one quoted alone
+            // still makes sense ("At Acme I used Rust", not "There I used").
+            text.push_str(&format!(
+                " At {} I used {}.",
+                role.company,
+                join_list(&role.technologies)
+            ));
         }
         let achievements: Vec<String> = role.achievements.iter().map(|a| a.title.clone()).collect();
         text.push_str(&format!(
@@ -310,7 +309,8 @@ pub fn chunk_profile(profile: &Profile) -> Vec<Chunk> {
         }
         if !project.technologies.is_empty() {
             text.push_str(&format!(
-                " I built it with {}.",
+                " I built {} with {}.",
+                project.name,
                 join_list(&project.technologies)
             ));
         }

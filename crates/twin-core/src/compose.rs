@@ -26,6 +26,15 @@ const MAX_CHUNKS: usize = 4;
 const MAX_SENTENCES: usize = 4;
 /// Answers stop growing once they pass this many characters.
 const SOFT_MAX_CHARS: usize = 650;
+/// A top chunk that is *about* the question is quoted whole up to this size
+/// (a STAR achievement reads best complete: situation, action and result).
+const WHOLE_CHUNK_MAX_CHARS: usize = 900;
+/// Share of the question's content terms a chunk's title must carry for the
+/// chunk to count as being about the question.
+const TITLE_MATCH: f32 = 0.6;
+/// Share of a question of several words a sentence from an unrelated chunk
+/// must match to be quoted after the top chunk's.
+const STRONG_OVERLAP: f32 = 0.66;
 
 /// Builds extractive answers. Cheap to clone.
 #[derive(Debug, Clone)]
@@ -87,7 +96,13 @@ impl ExtractiveComposer {
             c.score = sentence_score(c, &hits[c.rank]);
         }
 
-        let picked = pick(&mut candidates, hits, query.is_empty());
+        let about = title_overlap(&query, &hits[0].chunk.title) >= TITLE_MATCH;
+        let picked = pick(
+            &mut candidates,
+            hits,
+            query.len(),
+            query.is_empty() || about,
+        );
         render(&picked)
     }
 }
@@ -157,6 +172,13 @@ fn overlap(query: &HashSet<String>, sentence: &str) -> f32 {
     shared as f32 / query.len() as f32
 }
 
+/// How much of the question a chunk title carries. Titles name the unit
+/// ("Cut tracking latency by 70%", "What are your salary expectations?"), so a
+/// title that carries the question marks a chunk the visitor asked about.
+fn title_overlap(query: &HashSet<String>, title: &str) -> f32 {
+    overlap(query, title)
+}
+
 fn sentence_score(c: &Candidate<'_>, hit: &Hit) -> f32 {
     // Term overlap decides; the chunk's retrieval score and an opening
     // sentence's role as a topic sentence break ties.
@@ -168,7 +190,8 @@ fn sentence_score(c: &Candidate<'_>, hit: &Hit) -> f32 {
 fn pick<'a>(
     candidates: &mut [Candidate<'a>],
     hits: &[Hit],
-    no_content_terms: bool,
+    query_terms: usize,
+    whole_top: bool,
 ) -> Vec<(usize, usize, &'a str)> {
     let mut picked: Vec<(usize, usize, &'a str)> = Vec::new();
 
@@ -176,9 +199,20 @@ fn pick<'a>(
     // question's words (misspelt, say) appear in none of its sentences.
     let top: Vec<&Candidate<'a>> = candidates.iter().filter(|c| c.rank == 0).collect();
     let faq_like = hits[0].chunk.section == crate::chunk::Section::Faq;
-    if faq_like || no_content_terms {
-        // An FAQ answer, or a question with no content words ("tell me about
-        // yourself"), reads best as the chunk's own opening sentences.
+    if whole_top {
+        // The visitor asked about this very unit, or asked something with no
+        // content words ("tell me about yourself"): the chunk reads best as
+        // written, from its opening sentence on.
+        let mut chars = 0;
+        for c in &top {
+            if chars > 0 && chars + c.sentence.len() > WHOLE_CHUNK_MAX_CHARS {
+                break;
+            }
+            picked.push((c.rank, c.position, c.sentence));
+            chars += c.sentence.len();
+        }
+    } else if faq_like {
+        // An FAQ answer reads best from its own opening sentences.
         for c in top.iter().take(3) {
             picked.push((c.rank, c.position, c.sentence));
         }
@@ -201,6 +235,17 @@ fn pick<'a>(
         // A further sentence must share words with the question and be nearly
         // as good as the best one; otherwise it is padding.
         if already || c.overlap == 0.0 || c.score < 0.6 * best_score {
+            continue;
+        }
+        // And it must come from a sibling of the top chunk (another project
+        // for "what projects have you built?", the other degree for "where
+        // did you study?") or match most of a question of several words.
+        // One shared word is not enough: "based" is in "property-based
+        // tests" and "base salary" too.
+        let sibling = c.rank == 0
+            || (!whole_top && !faq_like && hits[c.rank].chunk.section == hits[0].chunk.section);
+        let strong = query_terms >= 2 && c.overlap >= STRONG_OVERLAP;
+        if !sibling && !strong {
             continue;
         }
         picked.push((c.rank, c.position, c.sentence));
@@ -352,6 +397,66 @@ mod tests {
             "{}",
             c.text
         );
+    }
+
+    #[test]
+    fn a_chunk_the_question_names_is_quoted_whole() {
+        let text = "At Acme, checkout timed out at peak. I had to fix it in a week. \
+                    I moved the joins to a materialised view. As a result, p99 fell from 900 ms to 270 ms.";
+        let hits = vec![hit(
+            Section::Achievement,
+            "Cut checkout latency by 70% (Acme)",
+            text,
+            0.9,
+        )];
+        let c = composer().compose(&request("How did you cut the checkout latency?", hits));
+        assert_eq!(c.text, format!("{text} [1]"));
+    }
+
+    #[test]
+    fn one_shared_word_does_not_pull_in_an_unrelated_chunk() {
+        let hits = vec![
+            hit(
+                Section::Contact,
+                "Location and contact",
+                "I'm based in Lisbon, Portugal. Email me at a@example.dev.",
+                0.9,
+            ),
+            hit(
+                Section::Faq,
+                "What are your salary expectations?",
+                "I'm targeting a base salary of EUR 150k.",
+                0.85,
+            ),
+        ];
+        let c = composer().compose(&request("Where are you based?", hits));
+        assert_eq!(c.text, "I'm based in Lisbon, Portugal. [1]");
+        assert_eq!(c.cited, vec![1]);
+    }
+
+    #[test]
+    fn siblings_of_the_top_chunk_add_to_the_answer() {
+        let hits = vec![
+            hit(
+                Section::Project,
+                "Project: Kestrel",
+                "Kestrel (2021): I was the creator. It is a rate limiter I built in Rust.",
+                0.9,
+            ),
+            hit(
+                Section::Project,
+                "Project: Osprey",
+                "Osprey (2023): I built a log shipper in Go.",
+                0.8,
+            ),
+        ];
+        let c = composer().compose(&request("What have you built?", hits));
+        assert!(
+            c.text.contains("[1]") && c.text.contains("[2]"),
+            "{}",
+            c.text
+        );
+        assert!(c.text.contains("log shipper"), "{}", c.text);
     }
 
     #[test]

@@ -104,6 +104,7 @@ pub(super) const GROUPS: &[Group] = &[
         "contact", "email", "mail", "address", "reach", "touch", "message", "linkedin", "website",
         "phone", "call", "connect",
     ]),
+    concept(&["current", "currently", "presently", "nowadays", "today"]),
     concept(&["programming", "coding", "code", "languages", "language"]),
     concept(&[
         "talk", "talks", "conference", "conferences", "speaking", "speaker", "presentation",
@@ -196,6 +197,15 @@ pub(super) const PHRASES: &[(&[&str], &str)] = &[
     (&["work", "from", "home"], "remote"),
     // "What do you do at Acme?" asks for the role there.
     (&["do", "at"], "role"),
+    // "Now" is a stop word, but "where do you work now?" asks for the
+    // current role, which the chunk says it is ("I currently work as").
+    (&["work", "now"], "currently"),
+    (&["working", "now"], "currently"),
+    (&["job", "now"], "currently"),
+    (&["right", "now"], "currently"),
+    (&["at", "the", "moment"], "currently"),
+    (&["these", "days"], "currently"),
+    (&["work", "today"], "currently"),
 ];
 
 /// Words that are content words but say little about which chunk answers a
