@@ -10,11 +10,13 @@
 //! It is the default answerer when no LLM is configured and the fallback
 //! when the LLM fails, so it must be fast and total: no input makes it fail.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::future::{self, Future};
+use std::sync::Arc;
 
 use futures_util::stream;
 
+use crate::chunk::{Chunk, ChunkId, chunk_profile};
 use crate::model::{AnswerRequest, ChatModel, ModelError, TokenStream};
 use crate::profile::Profile;
 use crate::retrieval::Hit;
@@ -40,6 +42,34 @@ const STRONG_OVERLAP: f32 = 0.66;
 #[derive(Debug, Clone)]
 pub struct ExtractiveComposer {
     refusal: String,
+    /// The analysed sentences of the profile's chunks, by id. Stemming every
+    /// sentence of every retrieved chunk on each question was most of the
+    /// cost of an answer; a chunk id names its content, so a hit whose id is
+    /// here needs no analysis. Hits from elsewhere are analysed on the fly.
+    analysed: Arc<HashMap<ChunkId, Analysed>>,
+}
+
+/// A chunk's sentences and each one's terms, sorted for binary search.
+#[derive(Debug)]
+struct Analysed {
+    sentences: Vec<(String, Vec<String>)>,
+}
+
+impl Analysed {
+    fn of(chunk: &Chunk) -> Analysed {
+        let sentences = text::sentences(&chunk.text)
+            .into_iter()
+            .map(|sentence| (sentence.to_owned(), sorted_terms(sentence)))
+            .collect();
+        Analysed { sentences }
+    }
+}
+
+fn sorted_terms(text: &str) -> Vec<String> {
+    let mut terms = text::terms(text);
+    terms.sort_unstable();
+    terms.dedup();
+    terms
 }
 
 /// A composed answer.
@@ -60,7 +90,14 @@ impl ExtractiveComposer {
              For anything else, email me at {}.",
             profile.person.contact.email
         );
-        ExtractiveComposer { refusal }
+        let analysed = chunk_profile(profile)
+            .iter()
+            .map(|chunk| (chunk.id.clone(), Analysed::of(chunk)))
+            .collect();
+        ExtractiveComposer {
+            refusal,
+            analysed: Arc::new(analysed),
+        }
     }
 
     /// The answer given when nothing relevant was retrieved.
@@ -80,13 +117,23 @@ impl ExtractiveComposer {
         }
         let query: HashSet<String> = text::terms(&request.question).into_iter().collect();
 
+        let fresh: Vec<Option<Analysed>> = hits
+            .iter()
+            .map(|hit| {
+                (!self.analysed.contains_key(&hit.chunk.id)).then(|| Analysed::of(&hit.chunk))
+            })
+            .collect();
         let mut candidates = Vec::new();
         for (rank, hit) in hits.iter().enumerate() {
-            for (position, sentence) in text::sentences(&hit.chunk.text).into_iter().enumerate() {
+            let analysed = match &fresh[rank] {
+                Some(analysed) => analysed,
+                None => &self.analysed[&hit.chunk.id],
+            };
+            for (position, (sentence, terms)) in analysed.sentences.iter().enumerate() {
                 candidates.push(Candidate {
                     rank,
                     position,
-                    overlap: overlap(&query, sentence),
+                    overlap: overlap(&query, terms),
                     score: 0.0,
                     sentence,
                 });
@@ -163,12 +210,15 @@ struct Candidate<'a> {
     score: f32,
 }
 
-fn overlap(query: &HashSet<String>, sentence: &str) -> f32 {
+/// The share of the question's terms found in `terms` (sorted).
+fn overlap(query: &HashSet<String>, terms: &[String]) -> f32 {
     if query.is_empty() {
         return 0.0;
     }
-    let terms: HashSet<String> = text::terms(sentence).into_iter().collect();
-    let shared = query.iter().filter(|t| terms.contains(*t)).count();
+    let shared = query
+        .iter()
+        .filter(|t| terms.binary_search(t).is_ok())
+        .count();
     shared as f32 / query.len() as f32
 }
 
@@ -176,7 +226,7 @@ fn overlap(query: &HashSet<String>, sentence: &str) -> f32 {
 /// ("Cut tracking latency by 70%", "What are your salary expectations?"), so a
 /// title that carries the question marks a chunk the visitor asked about.
 fn title_overlap(query: &HashSet<String>, title: &str) -> f32 {
-    overlap(query, title)
+    overlap(query, &sorted_terms(title))
 }
 
 fn sentence_score(c: &Candidate<'_>, hit: &Hit) -> f32 {
@@ -295,6 +345,7 @@ mod tests {
     fn composer() -> ExtractiveComposer {
         ExtractiveComposer {
             refusal: "My profile doesn't cover that. Email me at a@example.dev.".into(),
+            analysed: Arc::default(),
         }
     }
 
