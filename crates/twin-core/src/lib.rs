@@ -13,6 +13,7 @@ pub mod model;
 pub mod profile;
 pub mod prompt;
 pub mod retrieval;
+pub mod sync;
 pub mod text;
 mod twin;
 
@@ -22,4 +23,5 @@ pub use index::{EmbeddedIndex, IndexConfig};
 pub use model::{AnswerRequest, ChatModel, ModelError, Role, TokenStream, Turn};
 pub use profile::{Profile, ProfileError, ProfileVersion};
 pub use retrieval::{Hit, IndexError, SearchQuery, VectorIndex};
+pub use sync::{SyncPlan, namespace_for};
 pub use twin::{Answer, AnswerMode, Question, Twin, TwinConfig, cited_in};

@@ -18,6 +18,7 @@ mod routes;
 mod settings;
 mod state;
 pub mod telemetry;
+pub mod webhook;
 
 use std::time::Duration;
 
@@ -29,7 +30,9 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 pub use error::ApiError;
-pub use settings::{CorsOrigins, LogFormat, Settings, SettingsError};
+pub use settings::{
+    CorsOrigins, LlmSettings, LogFormat, Secret, Settings, SettingsError, UpstashSettings,
+};
 pub use state::{AppState, BUNDLED_PROFILE, Engine, StateError};
 
 /// The largest request body accepted, in bytes.

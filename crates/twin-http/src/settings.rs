@@ -17,6 +17,63 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// `TWIN_CORS_ORIGINS`: `*` or a comma-separated list of origins (default `*`).
     pub cors_origins: CorsOrigins,
+    /// `UPSTASH_VECTOR_REST_URL` + `UPSTASH_VECTOR_REST_TOKEN`: retrieval
+    /// against Upstash Vector; `None` means the embedded index.
+    pub upstash: Option<UpstashSettings>,
+    /// `GROQ_API_KEY` (or `GROQ_BASE_URL` alone, for a local server): answers
+    /// from an LLM; `None` means the extractive composer.
+    pub llm: Option<LlmSettings>,
+    /// `TWIN_REINDEX_SECRET`: the shared secret of `POST /api/reindex`
+    /// (GitHub webhook secret or bearer token). Unset, the route answers 503.
+    pub reindex_secret: Option<Secret>,
+    /// `TWIN_KEEP_NAMESPACES`: how many index versions sync keeps (1..=50,
+    /// default 5), so that rollbacks find theirs.
+    pub keep_namespaces: usize,
+}
+
+/// Where Upstash Vector is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UpstashSettings {
+    pub url: String,
+    pub token: Secret,
+}
+
+/// Which OpenAI-compatible chat completions API answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LlmSettings {
+    /// `GROQ_BASE_URL` (default `https://api.groq.com/openai/v1`).
+    pub base_url: String,
+    /// `GROQ_API_KEY`; optional only for a local server.
+    pub api_key: Option<Secret>,
+    /// `GROQ_MODEL`; `None` means the client's default.
+    pub model: Option<String>,
+    /// `GROQ_FALLBACK_MODELS`, comma-separated; `None` means the client's
+    /// default list, `none` means no fallback.
+    pub fallback_models: Option<Vec<String>>,
+}
+
+/// The default OpenAI-compatible base URL: Groq's.
+pub const GROQ_BASE_URL: &str = "https://api.groq.com/openai/v1";
+
+/// A secret setting. Its `Debug` and `Display` never show the value.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret(value.into())
+    }
+
+    /// The value, for the one place that sends it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret([redacted])")
+    }
 }
 
 /// How log lines are written.
@@ -50,6 +107,10 @@ impl Default for Settings {
             history_turns: 6,
             log_format: LogFormat::Pretty,
             cors_origins: CorsOrigins::Any,
+            upstash: None,
+            llm: None,
+            reindex_secret: None,
+            keep_namespaces: 5,
         }
     }
 }
@@ -91,8 +152,110 @@ impl Settings {
                 Some(v) => cors_origins(&v)?,
                 None => defaults.cors_origins,
             },
+            upstash: upstash(
+                get("UPSTASH_VECTOR_REST_URL"),
+                get("UPSTASH_VECTOR_REST_TOKEN"),
+            )?,
+            llm: llm(&get)?,
+            reindex_secret: match get("TWIN_REINDEX_SECRET") {
+                Some(v) if v.trim().len() < 16 => {
+                    return Err(SettingsError {
+                        variable: "TWIN_REINDEX_SECRET",
+                        message: "must be at least 16 characters (use a random string)".into(),
+                    });
+                }
+                Some(v) => Some(Secret(v.trim().to_owned())),
+                None => None,
+            },
+            keep_namespaces: match get("TWIN_KEEP_NAMESPACES") {
+                Some(v) => number("TWIN_KEEP_NAMESPACES", &v, 1, 50)?,
+                None => defaults.keep_namespaces,
+            },
         })
     }
+}
+
+/// Both Upstash variables or neither: half a configuration is a mistake
+/// worth stopping for, not a reason to fall back silently.
+fn upstash(
+    url: Option<String>,
+    token: Option<String>,
+) -> Result<Option<UpstashSettings>, SettingsError> {
+    match (url, token) {
+        (None, None) => Ok(None),
+        (Some(_), None) => Err(SettingsError {
+            variable: "UPSTASH_VECTOR_REST_TOKEN",
+            message: "is required when UPSTASH_VECTOR_REST_URL is set (copy it from the index's REST API panel)"
+                .into(),
+        }),
+        (None, Some(_)) => Err(SettingsError {
+            variable: "UPSTASH_VECTOR_REST_URL",
+            message: "is required when UPSTASH_VECTOR_REST_TOKEN is set (copy it from the index's REST API panel)"
+                .into(),
+        }),
+        (Some(url), Some(token)) => Ok(Some(UpstashSettings {
+            url: http_url("UPSTASH_VECTOR_REST_URL", &url)?,
+            token: Secret(token.trim().to_owned()),
+        })),
+    }
+}
+
+fn llm(get: &impl Fn(&str) -> Option<String>) -> Result<Option<LlmSettings>, SettingsError> {
+    let api_key = get("GROQ_API_KEY").map(|k| Secret(k.trim().to_owned()));
+    let base_url = get("GROQ_BASE_URL")
+        .map(|url| http_url("GROQ_BASE_URL", &url))
+        .transpose()?;
+    let model = get("GROQ_MODEL").map(|m| m.trim().to_owned());
+    let fallback_models = get("GROQ_FALLBACK_MODELS").map(|v| {
+        if v.trim().eq_ignore_ascii_case("none") {
+            return Vec::new();
+        }
+        v.split(',')
+            .map(str::trim)
+            .filter(|m| !m.is_empty())
+            .map(str::to_owned)
+            .collect()
+    });
+    if api_key.is_none() && base_url.is_none() {
+        if model.is_some() {
+            return Err(SettingsError {
+                variable: "GROQ_API_KEY",
+                message:
+                    "is required when GROQ_MODEL is set (or set GROQ_BASE_URL for a local server)"
+                        .into(),
+            });
+        }
+        return Ok(None);
+    }
+    let base_url = base_url.unwrap_or_else(|| GROQ_BASE_URL.to_owned());
+    if api_key.is_none() && base_url == GROQ_BASE_URL {
+        return Err(SettingsError {
+            variable: "GROQ_API_KEY",
+            message: "is required for Groq's API (only a local server may go without one)".into(),
+        });
+    }
+    Ok(Some(LlmSettings {
+        base_url,
+        api_key,
+        model,
+        fallback_models,
+    }))
+}
+
+/// An `http(s)://host[/path]` URL with no trailing slash.
+fn http_url(variable: &'static str, value: &str) -> Result<String, SettingsError> {
+    let value = value.trim().trim_end_matches('/');
+    let host = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"))
+        .unwrap_or("");
+    if host.is_empty() || host.starts_with('/') || value.contains(char::is_whitespace) {
+        return Err(SettingsError {
+            variable,
+            message: format!("expected a URL like https://example.com, got {value:?}"),
+        });
+    }
+    Ok(value.to_owned())
 }
 
 fn number(
@@ -188,6 +351,34 @@ mod tests {
     }
 
     #[test]
+    fn backends_follow_what_is_configured() {
+        let s = parse(&[
+            (
+                "UPSTASH_VECTOR_REST_URL",
+                "https://x-eu1-vector.upstash.io/",
+            ),
+            ("UPSTASH_VECTOR_REST_TOKEN", "s3cr3t-token"),
+            ("GROQ_API_KEY", "gsk_s3cr3t"),
+            ("GROQ_FALLBACK_MODELS", "a, b,,"),
+        ])
+        .unwrap();
+        let upstash = s.upstash.as_ref().unwrap();
+        assert_eq!(upstash.url, "https://x-eu1-vector.upstash.io");
+        assert_eq!(upstash.token.expose(), "s3cr3t-token");
+        let llm = s.llm.as_ref().unwrap();
+        assert_eq!(llm.base_url, GROQ_BASE_URL);
+        assert_eq!(llm.model, None);
+        assert_eq!(llm.fallback_models, Some(vec!["a".into(), "b".into()]));
+        let debug = format!("{s:?}");
+        assert!(!debug.contains("s3cr3t"), "{debug}");
+
+        // A local OpenAI-compatible server needs no key.
+        let s = parse(&[("GROQ_BASE_URL", "http://localhost:11434/v1")]).unwrap();
+        assert_eq!(s.llm.unwrap().api_key, None);
+        assert_eq!(parse(&[]).unwrap().llm, None);
+    }
+
+    #[test]
     fn bad_values_name_the_variable() {
         let check = |vars: &[(&str, &str)], expect: &str| {
             let err = parse(vars).unwrap_err().to_string();
@@ -208,6 +399,33 @@ mod tests {
         check(
             &[("TWIN_LOG_FORMAT", "xml")],
             r#"TWIN_LOG_FORMAT: expected `json` or `pretty`, got "xml""#,
+        );
+        check(
+            &[("UPSTASH_VECTOR_REST_URL", "https://x.upstash.io")],
+            "UPSTASH_VECTOR_REST_TOKEN: is required when UPSTASH_VECTOR_REST_URL is set (copy it from the index's REST API panel)",
+        );
+        check(
+            &[("UPSTASH_VECTOR_REST_TOKEN", "t0ken")],
+            "UPSTASH_VECTOR_REST_URL: is required when UPSTASH_VECTOR_REST_TOKEN is set (copy it from the index's REST API panel)",
+        );
+        check(
+            &[
+                ("UPSTASH_VECTOR_REST_URL", "x.upstash.io"),
+                ("UPSTASH_VECTOR_REST_TOKEN", "t0ken"),
+            ],
+            r#"UPSTASH_VECTOR_REST_URL: expected a URL like https://example.com, got "x.upstash.io""#,
+        );
+        check(
+            &[("GROQ_MODEL", "llama-3.3-70b-versatile")],
+            "GROQ_API_KEY: is required when GROQ_MODEL is set (or set GROQ_BASE_URL for a local server)",
+        );
+        check(
+            &[("TWIN_REINDEX_SECRET", "short")],
+            "TWIN_REINDEX_SECRET: must be at least 16 characters (use a random string)",
+        );
+        check(
+            &[("TWIN_KEEP_NAMESPACES", "0")],
+            r#"TWIN_KEEP_NAMESPACES: expected a whole number from 1 to 50, got "0""#,
         );
         check(
             &[("TWIN_CORS_ORIGINS", "example.com")],
