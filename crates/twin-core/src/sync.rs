@@ -161,7 +161,7 @@ mod tests {
         assert!(ns.starts_with("twin-"));
         assert_eq!(ns.len(), "twin-".len() + 12);
         assert_eq!(ns, namespace_for(&[b.clone(), a.clone()]));
-        assert_ne!(ns, namespace_for(&[a.clone()]));
+        assert_ne!(ns, namespace_for(std::slice::from_ref(&a)));
         assert_ne!(ns, namespace_for(&[a, chunk("b!")]));
     }
 
