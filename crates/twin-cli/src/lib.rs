@@ -2,7 +2,8 @@
 //!
 //! `serve` runs the same router as the Vercel functions, with the chat page;
 //! `ask` answers one question in the terminal; `chunks` and `validate` show
-//! what the twin knows and whether the profile is sound.
+//! what the twin knows and whether the profile is sound; `sync`, `backup`
+//! and `restore` look after the Upstash Vector index.
 //!
 //! Settings come from the environment and from a `.env` file in the working
 //! directory (read with dotenvy; real environment variables win). A bad
@@ -18,6 +19,10 @@ use clap::{Parser, Subcommand};
 use futures_util::StreamExt;
 use twin_core::{ChatModel, Profile, Question, chunk_profile};
 use twin_http::{AppState, BUNDLED_PROFILE, Settings, telemetry};
+use twin_upstash::sync::SyncOptions;
+use twin_upstash::{UpstashClient, UpstashConfig};
+
+mod index;
 
 /// Where the profile is read from when `--profile` is not given.
 const DEFAULT_PROFILE: &str = "data/digitaltwin.json";
@@ -68,6 +73,34 @@ enum Command {
         /// The profile to check [default: the --profile in effect].
         path: Option<PathBuf>,
     },
+    /// Bring Upstash Vector in step with the profile: write its namespace,
+    /// then prune versions beyond TWIN_KEEP_NAMESPACES.
+    Sync {
+        /// Print the plan and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Dump the Upstash index (ids, data, metadata, vectors) to JSON Lines.
+    Backup {
+        /// The file to write.
+        #[arg(long, short, value_name = "FILE")]
+        out: PathBuf,
+        /// Only these namespaces [default: all of them]. Repeatable.
+        #[arg(long = "namespace", value_name = "NAME")]
+        namespaces: Vec<String>,
+    },
+    /// Load a backup into the Upstash index; safe to run again after an
+    /// interruption.
+    Restore {
+        /// The backup file (from `twin backup`).
+        file: PathBuf,
+        /// Vectors per upsert request (1-1000).
+        #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u16).range(1..=1000))]
+        batch: u16,
+    },
 }
 
 /// Runs the command line and returns the process exit code.
@@ -110,18 +143,55 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let settings = Settings::from_env()?;
             telemetry::init(settings.log_format);
             let (profile, source) = load_profile(cli.profile.as_deref())?;
-            let state = AppState::new(profile, settings);
+            let state = AppState::new(profile, settings)?;
             runtime()?.block_on(serve(state, SocketAddr::new(host, port), &source))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Ask { question, json } => {
             let settings = Settings::from_env()?;
             let (profile, _) = load_profile(cli.profile.as_deref())?;
-            let state = AppState::new(profile, settings);
+            let state = AppState::new(profile, settings)?;
             runtime()?.block_on(ask(&state, question, json))?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Sync { dry_run, json } => {
+            let settings = Settings::from_env()?;
+            let (profile, source) = load_profile(cli.profile.as_deref())?;
+            let client = upstash_client(&settings)?;
+            let options = SyncOptions {
+                dry_run,
+                keep: settings.keep_namespaces,
+                ..SyncOptions::default()
+            };
+            runtime()?.block_on(index::sync(&client, &profile, &source, &options, json))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Backup { out, namespaces } => {
+            let settings = Settings::from_env()?;
+            let client = upstash_client(&settings)?;
+            let namespaces = (!namespaces.is_empty()).then_some(namespaces);
+            runtime()?.block_on(index::backup(&client, namespaces, &out))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Restore { file, batch } => {
+            let settings = Settings::from_env()?;
+            let client = upstash_client(&settings)?;
+            runtime()?.block_on(index::restore(&client, &file, usize::from(batch)))?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
+}
+
+/// The Upstash client the index commands need, or why there is none.
+fn upstash_client(settings: &Settings) -> anyhow::Result<UpstashClient> {
+    let Some(upstash) = &settings.upstash else {
+        bail!(
+            "UPSTASH_VECTOR_REST_URL and UPSTASH_VECTOR_REST_TOKEN are not set: \
+             there is no remote index (the embedded one is built at start-up)"
+        );
+    };
+    UpstashClient::new(UpstashConfig::new(&upstash.url, upstash.token.clone()))
+        .context("cannot set up the Upstash client")
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
@@ -221,9 +291,13 @@ async fn serve(state: AppState, addr: SocketAddr, source: &str) -> anyhow::Resul
         local.port()
     );
     println!(
-        "  profile {source} (version {}), {} chunks, embedded index, {} answers. Ctrl-C stops.",
+        "  profile {source} (version {}), {} chunks, {} index, {} answers. Ctrl-C stops.",
         twin.version(),
-        twin.index().len(),
+        state.chunks().len(),
+        match twin.index().remote() {
+            Some(remote) => format!("Upstash Vector (namespace {})", remote.namespace()),
+            None => "embedded".to_owned(),
+        },
         twin.model().name()
     );
     std::io::stdout().flush()?;

@@ -108,7 +108,7 @@ impl SyncPlan {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NamespaceRecord {
     pub namespace: String,
-    /// Unix seconds of its last sync; 0 when the manifest has no record.
+    /// Unix milliseconds of its last sync; 0 when the manifest has no record.
     pub synced_at: u64,
 }
 

@@ -110,9 +110,23 @@ pub struct Twin<I, M> {
 
 impl<I: VectorIndex, M: ChatModel> Twin<I, M> {
     pub fn new(profile: Arc<Profile>, index: I, model: M, config: TwinConfig) -> Twin<I, M> {
+        let composer = ExtractiveComposer::new(&profile);
+        Twin::with_composer(profile, index, model, composer, config)
+    }
+
+    /// Like [`Twin::new`], with a composer already built for `profile` (it
+    /// is cheap to clone), so a caller that also answers with it builds it
+    /// once.
+    pub fn with_composer(
+        profile: Arc<Profile>,
+        index: I,
+        model: M,
+        composer: ExtractiveComposer,
+        config: TwinConfig,
+    ) -> Twin<I, M> {
         Twin {
             version: profile.version(),
-            composer: ExtractiveComposer::new(&profile),
+            composer,
             profile,
             index,
             model,

@@ -10,8 +10,10 @@
 //! | `POST /api/chat` | an answer, as one JSON document or as SSE (`meta`, `token`…, `done`) |
 //! | `GET /api/health` | liveness and what the twin runs on |
 //! | `GET /api/profile` | the public view of the profile the page needs |
+//! | `POST /api/reindex` | deploy webhook: sync Upstash with the bundled profile |
 //! | `GET /`, `/style.css`, `/app.js`, `/widget.js` | the chat page and the embeddable widget |
 
+mod backend;
 mod error;
 mod extract;
 mod routes;
@@ -29,11 +31,11 @@ use axum::routing::{get, post};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
+pub use backend::{Answerer, RemoteIndex, Retriever};
 pub use error::ApiError;
-pub use settings::{
-    CorsOrigins, LlmSettings, LogFormat, Secret, Settings, SettingsError, UpstashSettings,
-};
+pub use settings::{CorsOrigins, LlmSettings, LogFormat, Settings, SettingsError, UpstashSettings};
 pub use state::{AppState, BUNDLED_PROFILE, Engine, StateError};
+pub use twin_core::Secret;
 
 /// The largest request body accepted, in bytes.
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
@@ -53,6 +55,10 @@ pub fn app(state: AppState) -> Router {
         .route(
             "/api/profile",
             get(routes::profile::profile).fallback(routes::method_not_allowed),
+        )
+        .route(
+            "/api/reindex",
+            post(routes::reindex::reindex).fallback(routes::method_not_allowed),
         )
         .layer(cors);
 

@@ -6,8 +6,10 @@
 
 use std::fmt;
 
+use twin_core::Secret;
+
 /// Every setting the HTTP edge reads.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
     /// `TWIN_TOP_K`: chunks retrieved per question (1..=20, default 5).
     pub top_k: usize,
@@ -32,10 +34,14 @@ pub struct Settings {
 }
 
 /// Where Upstash Vector is.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpstashSettings {
     pub url: String,
     pub token: Secret,
+    /// `TWIN_UPSTASH_MIN_SCORE`: hits scoring below this are dropped
+    /// (0.0..=1.0, default 0.0: Upstash's scores depend on the index's
+    /// model and fusion, so the floor is opt-in; see the README).
+    pub min_score: f32,
 }
 
 /// Which OpenAI-compatible chat completions API answers.
@@ -54,27 +60,6 @@ pub struct LlmSettings {
 
 /// The default OpenAI-compatible base URL: Groq's.
 pub const GROQ_BASE_URL: &str = "https://api.groq.com/openai/v1";
-
-/// A secret setting. Its `Debug` and `Display` never show the value.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Secret {
-        Secret(value.into())
-    }
-
-    /// The value, for the one place that sends it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret([redacted])")
-    }
-}
 
 /// How log lines are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -155,6 +140,7 @@ impl Settings {
             upstash: upstash(
                 get("UPSTASH_VECTOR_REST_URL"),
                 get("UPSTASH_VECTOR_REST_TOKEN"),
+                get("TWIN_UPSTASH_MIN_SCORE"),
             )?,
             llm: llm(&get)?,
             reindex_secret: match get("TWIN_REINDEX_SECRET") {
@@ -164,7 +150,7 @@ impl Settings {
                         message: "must be at least 16 characters (use a random string)".into(),
                     });
                 }
-                Some(v) => Some(Secret(v.trim().to_owned())),
+                Some(v) => Some(Secret::new(v.trim())),
                 None => None,
             },
             keep_namespaces: match get("TWIN_KEEP_NAMESPACES") {
@@ -180,6 +166,7 @@ impl Settings {
 fn upstash(
     url: Option<String>,
     token: Option<String>,
+    min_score: Option<String>,
 ) -> Result<Option<UpstashSettings>, SettingsError> {
     match (url, token) {
         (None, None) => Ok(None),
@@ -195,13 +182,17 @@ fn upstash(
         }),
         (Some(url), Some(token)) => Ok(Some(UpstashSettings {
             url: http_url("UPSTASH_VECTOR_REST_URL", &url)?,
-            token: Secret(token.trim().to_owned()),
+            token: Secret::new(token.trim()),
+            min_score: match min_score {
+                Some(v) => score("TWIN_UPSTASH_MIN_SCORE", &v)?,
+                None => 0.0,
+            },
         })),
     }
 }
 
 fn llm(get: &impl Fn(&str) -> Option<String>) -> Result<Option<LlmSettings>, SettingsError> {
-    let api_key = get("GROQ_API_KEY").map(|k| Secret(k.trim().to_owned()));
+    let api_key = get("GROQ_API_KEY").map(|k| Secret::new(k.trim()));
     let base_url = get("GROQ_BASE_URL")
         .map(|url| http_url("GROQ_BASE_URL", &url))
         .transpose()?;
@@ -256,6 +247,18 @@ fn http_url(variable: &'static str, value: &str) -> Result<String, SettingsError
         });
     }
     Ok(value.to_owned())
+}
+
+fn score(variable: &'static str, value: &str) -> Result<f32, SettingsError> {
+    value
+        .trim()
+        .parse::<f32>()
+        .ok()
+        .filter(|n| (0.0..=1.0).contains(n))
+        .ok_or_else(|| SettingsError {
+            variable,
+            message: format!("expected a number from 0.0 to 1.0, got {value:?}"),
+        })
 }
 
 fn number(
@@ -365,6 +368,7 @@ mod tests {
         let upstash = s.upstash.as_ref().unwrap();
         assert_eq!(upstash.url, "https://x-eu1-vector.upstash.io");
         assert_eq!(upstash.token.expose(), "s3cr3t-token");
+        assert_eq!(upstash.min_score, 0.0);
         let llm = s.llm.as_ref().unwrap();
         assert_eq!(llm.base_url, GROQ_BASE_URL);
         assert_eq!(llm.model, None);
@@ -422,6 +426,14 @@ mod tests {
         check(
             &[("TWIN_REINDEX_SECRET", "short")],
             "TWIN_REINDEX_SECRET: must be at least 16 characters (use a random string)",
+        );
+        check(
+            &[
+                ("UPSTASH_VECTOR_REST_URL", "https://x.upstash.io"),
+                ("UPSTASH_VECTOR_REST_TOKEN", "t0ken"),
+                ("TWIN_UPSTASH_MIN_SCORE", "80"),
+            ],
+            r#"TWIN_UPSTASH_MIN_SCORE: expected a number from 0.0 to 1.0, got "80""#,
         );
         check(
             &[("TWIN_KEEP_NAMESPACES", "0")],

@@ -4,15 +4,20 @@
 //! cloned cheaply into each request.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use axum::body::Bytes;
 use serde::Serialize;
+use twin_core::prompt::PromptBuilder;
 use twin_core::{
     Chunk, EmbeddedIndex, ExtractiveComposer, IndexConfig, Profile, ProfileError, Section, Twin,
-    TwinConfig, chunk_profile,
+    TwinConfig, chunk_profile, namespace_for,
 };
+use twin_groq::{GroqClient, GroqConfig, GroqError, GroqModel};
+use twin_upstash::{UpstashClient, UpstashConfig, UpstashError, UpstashIndex};
 
+use crate::backend::{Answerer, RemoteIndex, Retriever};
 use crate::settings::Settings;
 
 /// The profile compiled into every binary. Functions always answer from it,
@@ -20,14 +25,18 @@ use crate::settings::Settings;
 /// rollback in the Vercel dashboard rolls the profile back with the code.
 pub const BUNDLED_PROFILE: &str = include_str!("../../../data/digitaltwin.json");
 
-/// The concrete twin this edge runs.
-pub type Engine = Twin<EmbeddedIndex, ExtractiveComposer>;
+/// The concrete twin this edge runs: the backends the settings chose.
+pub type Engine = Twin<Retriever, Answerer>;
 
 /// Why state could not be built.
 #[derive(Debug, thiserror::Error)]
 pub enum StateError {
     #[error("the profile is invalid: {0}")]
     Profile(#[from] ProfileError),
+    #[error("cannot set up the Upstash client: {0}")]
+    Upstash(#[from] UpstashError),
+    #[error("cannot set up the chat model client: {0}")]
+    Llm(#[from] GroqError),
 }
 
 /// Shared, cheaply cloned request state.
@@ -39,42 +48,79 @@ pub struct AppState {
 #[derive(Debug)]
 struct Inner {
     twin: Engine,
+    chunks: Arc<[Chunk]>,
     settings: Settings,
     public_profile: Bytes,
     started: Instant,
+    degraded: AtomicU64,
 }
 
 impl AppState {
-    /// Builds the twin for `profile` with the embedded index and the
-    /// extractive composer.
-    pub fn new(profile: Profile, settings: Settings) -> AppState {
+    /// Builds the twin for `profile` with the backends `settings` name:
+    /// Upstash Vector if configured, else the embedded index; an LLM if
+    /// configured, else the extractive composer. Clients are built here,
+    /// once per process, and reused by every request.
+    pub fn new(profile: Profile, settings: Settings) -> Result<AppState, StateError> {
         let profile = Arc::new(profile);
-        let chunks = chunk_profile(&profile);
+        let chunks: Arc<[Chunk]> = chunk_profile(&profile).into();
         let sections = distinct_sections(&chunks);
-        let index = EmbeddedIndex::new(chunks, IndexConfig::default());
+        let embedded = EmbeddedIndex::new(chunks.to_vec(), IndexConfig::default());
+        let index = match &settings.upstash {
+            None => Retriever::Embedded(embedded),
+            Some(upstash) => {
+                let client =
+                    UpstashClient::new(UpstashConfig::new(&upstash.url, upstash.token.clone()))?;
+                let remote =
+                    UpstashIndex::new(client, namespace_for(&chunks), &chunks, upstash.min_score);
+                Retriever::Remote(RemoteIndex::new(
+                    remote,
+                    embedded,
+                    chunks.clone(),
+                    settings.keep_namespaces,
+                ))
+            }
+        };
         let composer = ExtractiveComposer::new(&profile);
+        let model = match &settings.llm {
+            None => Answerer::Extractive(composer.clone()),
+            Some(llm) => {
+                let mut config = GroqConfig::new(&llm.base_url, llm.api_key.clone());
+                if let Some(model) = &llm.model {
+                    config.model = model.clone();
+                }
+                if let Some(fallbacks) = &llm.fallback_models {
+                    config.fallback_models = fallbacks.clone();
+                }
+                let prompt = PromptBuilder::new(&profile, settings.history_turns);
+                Answerer::Llm(Box::new(GroqModel::new(GroqClient::new(config)?, prompt)))
+            }
+        };
         let config = TwinConfig {
             top_k: settings.top_k,
             history_turns: settings.history_turns,
         };
-        let twin = Twin::new(profile, index, composer, config);
+        let twin = Twin::with_composer(profile, index, model, composer, config);
         let public_profile = public_profile(twin.profile(), twin.version().as_str(), sections);
-        AppState {
+        Ok(AppState {
             inner: Arc::new(Inner {
                 twin,
+                chunks,
                 settings,
                 public_profile,
                 started: Instant::now(),
+                degraded: AtomicU64::new(0),
             }),
-        }
+        })
     }
 
     /// Builds state from the profile compiled into the binary.
     pub fn bundled(settings: Settings) -> Result<AppState, StateError> {
-        Ok(AppState::new(
-            Profile::from_json(BUNDLED_PROFILE)?,
-            settings,
-        ))
+        AppState::new(Profile::from_json(BUNDLED_PROFILE)?, settings)
+    }
+
+    /// The profile's chunks, in profile order.
+    pub fn chunks(&self) -> &[Chunk] {
+        &self.inner.chunks
     }
 
     pub fn twin(&self) -> &Engine {
@@ -92,6 +138,15 @@ impl AppState {
 
     pub(crate) fn started(&self) -> Instant {
         self.inner.started
+    }
+
+    /// Answers the composer gave because the LLM failed, since start-up.
+    pub fn degraded_answers(&self) -> u64 {
+        self.inner.degraded.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn count_degraded(&self) {
+        self.inner.degraded.fetch_add(1, Ordering::Relaxed);
     }
 }
 

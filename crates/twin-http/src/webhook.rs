@@ -12,7 +12,7 @@ use axum::http::header::AUTHORIZATION;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
-use crate::settings::Secret;
+use twin_core::Secret;
 
 type HmacSha256 = Hmac<Sha256>;
 

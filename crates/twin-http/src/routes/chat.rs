@@ -112,6 +112,7 @@ pub async fn chat(
     let answer = state.twin().answer(question).await.map_err(index_error)?;
     let answer_id = format!("ans_{}", uuid::Uuid::new_v4().simple());
     if let Some(error) = &answer.model_error {
+        state.count_degraded();
         tracing::warn!(answer_id, %error, "model failed; answered extractively");
     }
 

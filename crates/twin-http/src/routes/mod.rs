@@ -4,6 +4,7 @@ pub mod chat;
 pub mod health;
 pub mod page;
 pub mod profile;
+pub mod reindex;
 
 use std::any::Any;
 

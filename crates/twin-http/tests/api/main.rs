@@ -11,11 +11,13 @@ use tower::ServiceExt;
 use twin_core::Profile;
 use twin_http::{AppState, Settings, app};
 
-const FIXTURE: &str = include_str!("../../twin-core/tests/data/profile.json");
+mod backends;
+
+const FIXTURE: &str = include_str!("../../../twin-core/tests/data/profile.json");
 
 fn router() -> Router {
     let profile = Profile::from_json(FIXTURE).unwrap();
-    app(AppState::new(profile, Settings::default()))
+    app(AppState::new(profile, Settings::default()).unwrap())
 }
 
 struct Reply {
@@ -57,22 +59,27 @@ impl Reply {
     }
 }
 
-async fn send(request: Request<Body>) -> Reply {
-    let response = router().oneshot(request).await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .unwrap()
-        .to_bytes()
-        .to_vec();
-    Reply {
-        status,
-        headers,
-        body,
+impl Reply {
+    async fn from(response: axum::response::Response) -> Reply {
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec();
+        Reply {
+            status,
+            headers,
+            body,
+        }
     }
+}
+
+async fn send(request: Request<Body>) -> Reply {
+    Reply::from(router().oneshot(request).await.unwrap()).await
 }
 
 async fn get(path: &str) -> Reply {
