@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)] // Test helpers panic by design.
 
 mod cli;
+mod index;
 mod serve;
 mod support;
 mod tidy;
