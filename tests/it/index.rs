@@ -51,7 +51,10 @@ async fn sync_backup_and_restore_from_the_command_line() {
     let out = run_with(&fake, &["sync"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let report = text(&out.stdout);
-    assert!(report.contains(&format!("wrote {chunks} chunks in 1 request")), "{report}");
+    assert!(
+        report.contains(&format!("wrote {chunks} chunks in 1 request")),
+        "{report}"
+    );
     assert!(report.contains("2 write requests"), "{report}");
 
     let out = run_with(&fake, &["sync", "--json"]);
@@ -67,7 +70,11 @@ async fn sync_backup_and_restore_from_the_command_line() {
     let target = FakeUpstash::start().await.unwrap();
     let out = run_with(&target, &["restore", file.path()]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("counts verified"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("counts verified"),
+        "{}",
+        text(&out.stdout)
+    );
     assert_eq!(target.namespaces(), fake.namespaces());
 
     // A damaged file is refused before anything is written.

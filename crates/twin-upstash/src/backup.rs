@@ -19,14 +19,13 @@ use std::io::{BufRead, Write};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::sync::{MAX_BATCH, remote_ids};
+use crate::sync::{MAX_BATCH, RANGE_PAGE, remote_ids, unix_millis};
 use crate::{DataRecord, Range, UpstashClient, UpstashError, Vector};
 
 /// The backup format this build writes and reads.
 pub const FORMAT: u32 = 1;
 const HEADER_KIND: &str = "twin-backup";
 const FOOTER_KIND: &str = "twin-backup-end";
-const RANGE_PAGE: u32 = 1_000;
 
 /// Why a backup or restore failed.
 #[derive(Debug, thiserror::Error)]
@@ -118,7 +117,7 @@ pub async fn backup(
     let header = Header {
         kind: HEADER_KIND.into(),
         format: FORMAT,
-        created_at: unix_now(),
+        created_at: unix_millis() / 1_000,
         dimension: Some(u64::from(info.dimension)),
         similarity_function: Some(info.similarity_function.clone()),
     };
@@ -328,10 +327,4 @@ fn write_line(out: &mut (dyn Write + Send), value: &impl Serialize) -> Result<()
     serde_json::to_writer(&mut *out, value)
         .map_err(|e| BackupError::Write(std::io::Error::other(e)))?;
     out.write_all(b"\n").map_err(BackupError::Write)
-}
-
-fn unix_now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
 }

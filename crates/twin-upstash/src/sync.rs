@@ -19,8 +19,8 @@ use crate::{DataRecord, Delete, Range, UpstashClient, UpstashError};
 
 /// Upstash accepts at most this many vectors per upsert request.
 pub const MAX_BATCH: usize = 1_000;
-/// Vectors per `range` page when listing a namespace.
-const RANGE_PAGE: u32 = 1_000;
+/// Vectors per `range` page when scanning a namespace.
+pub(crate) const RANGE_PAGE: u32 = 1_000;
 
 /// How a sync runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -236,7 +236,7 @@ pub async fn manifest(client: &UpstashClient) -> Result<Vec<NamespaceRecord>, Up
     }
 }
 
-fn unix_millis() -> u64 {
+pub(crate) fn unix_millis() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as u64)
