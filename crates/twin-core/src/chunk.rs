@@ -33,9 +33,15 @@ pub enum Section {
     Goals,
     Interests,
     Faq,
+    /// A passage from a source beyond the profile (Markdown, PDF, a web
+    /// page), declared in `twin.toml`; its `source` and `heading` metadata
+    /// say where it came from.
+    Document,
 }
 
 impl Section {
+    /// The sections the profile itself is cut into ([`Section::Document`]
+    /// comes from other sources).
     pub const ALL: [Section; 11] = [
         Section::Summary,
         Section::Contact,
@@ -63,6 +69,7 @@ impl Section {
             Section::Goals => "goals",
             Section::Interests => "interests",
             Section::Faq => "faq",
+            Section::Document => "document",
         }
     }
 }

@@ -8,7 +8,7 @@
 
 /// Incremental parser: feed bytes, take finished events' data.
 #[derive(Debug, Default)]
-pub struct SseParser {
+pub(crate) struct SseParser {
     /// Bytes of the current, unfinished line.
     line: Vec<u8>,
     /// The previous chunk ended with `\r`: a `\n` starting the next chunk
@@ -19,13 +19,13 @@ pub struct SseParser {
 }
 
 impl SseParser {
-    pub fn new() -> SseParser {
+    pub(crate) fn new() -> SseParser {
         SseParser::default()
     }
 
     /// Parses `bytes` and returns the data of every event they complete, in
     /// order.
-    pub fn feed(&mut self, bytes: &[u8]) -> Vec<String> {
+    pub(crate) fn feed(&mut self, bytes: &[u8]) -> Vec<String> {
         let mut events = Vec::new();
         for &byte in bytes {
             if self.after_cr {
@@ -47,7 +47,7 @@ impl SseParser {
     }
 
     /// Data of an event left without its blank line when the stream ended.
-    pub fn finish(&mut self) -> Option<String> {
+    pub(crate) fn finish(&mut self) -> Option<String> {
         let mut events = Vec::new();
         if !self.line.is_empty() {
             self.end_line(&mut events);
