@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
+use axum::serve::ListenerExt;
 use clap::{Parser, Subcommand};
 use futures_util::StreamExt;
 use twin_core::{ChatModel, Profile, Question, chunk_profile};
@@ -301,6 +302,13 @@ async fn serve(state: AppState, addr: SocketAddr, source: &str) -> anyhow::Resul
         twin.model().name()
     );
     std::io::stdout().flush()?;
+    // Tokens are small writes: without TCP_NODELAY, Nagle's algorithm would
+    // hold each one back until the previous one is acknowledged.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(error) = tcp.set_nodelay(true) {
+            tracing::warn!(%error, "could not set TCP_NODELAY");
+        }
+    });
     axum::serve(listener, twin_http::app(state))
         .with_graceful_shutdown(shutdown_signal())
         .await

@@ -196,6 +196,9 @@ fn router(store: Shared) -> Router {
         .route("/delete-namespace/{ns}", delete(delete_namespace))
         .route("/list-namespaces", get(list_namespaces))
         .route("/info", get(info))
+        // A thousand 1,024-dimension vectors are about 10 MB of JSON; axum's
+        // default 2 MB limit is the fake's, not Upstash's.
+        .layer(axum::extract::DefaultBodyLimit::max(64 << 20))
         .with_state(store)
 }
 
