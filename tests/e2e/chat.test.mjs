@@ -37,6 +37,8 @@ function startServer() {
   assert.ok(existsSync(bin), `twin binary not found at ${bin}; build it or set TWIN_BIN`);
   server = spawn(bin, ['serve', '--port', '0'], {
     cwd: root,
+    // One browser asks many questions from one address in a few seconds.
+    env: { ...process.env, TWIN_RATE_LIMIT_PER_MIN: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

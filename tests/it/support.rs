@@ -57,8 +57,13 @@ pub struct Server {
 
 impl Server {
     pub fn start() -> Server {
+        Server::start_with(&[])
+    }
+
+    pub fn start_with(vars: &[(&str, &str)]) -> Server {
         let mut child = twin()
             .args(["serve", "--port", "0"])
+            .envs(vars.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()

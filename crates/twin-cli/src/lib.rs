@@ -23,6 +23,7 @@ use twin_http::{AppState, BUNDLED_PROFILE, Settings, telemetry};
 use twin_upstash::sync::SyncOptions;
 use twin_upstash::{UpstashClient, UpstashConfig};
 
+mod check;
 mod index;
 
 /// Where the profile is read from when `--profile` is not given.
@@ -95,6 +96,30 @@ enum Command {
     },
     /// Load a backup into the Upstash index; safe to run again after an
     /// interruption.
+    /// Speak MCP over stdin/stdout, for assistants that start the twin
+    /// themselves (Claude Desktop, VS Code). Logs go to stderr.
+    Mcp,
+    /// Probe a running twin as a visitor and an assistant would: deep
+    /// health, a canary question, MCP tools/list. Exits 1 on any failure.
+    Check {
+        /// The twin's base URL, e.g. https://me.vercel.app.
+        url: String,
+        /// The canary question [default: what you do at your current role].
+        #[arg(long)]
+        question: Option<String>,
+        /// A fact the canary answer must contain [default: the company].
+        #[arg(long)]
+        expect: Option<String>,
+        /// The most each step may take, in milliseconds.
+        #[arg(long, default_value_t = 2000)]
+        budget_ms: u64,
+        /// Skip the MCP step.
+        #[arg(long)]
+        no_mcp: bool,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     Restore {
         /// The backup file (from `twin backup`).
         file: PathBuf,
@@ -173,6 +198,66 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let namespaces = (!namespaces.is_empty()).then_some(namespaces);
             runtime()?.block_on(index::backup(&client, namespaces, &out))?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Mcp => {
+            let settings = Settings::from_env()?;
+            // stdout carries the protocol: logs must go to stderr, and do.
+            telemetry::init(settings.log_format);
+            let (profile, _) = load_profile(cli.profile.as_deref())?;
+            let state = AppState::new(profile, settings)?;
+            runtime()?.block_on(async {
+                twin_mcp::serve_stdio(
+                    &state.mcp(),
+                    tokio::io::BufReader::new(tokio::io::stdin()),
+                    tokio::io::stdout(),
+                )
+                .await
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check {
+            url,
+            question,
+            expect,
+            budget_ms,
+            no_mcp,
+            json,
+        } => {
+            let (question, expect) = match (question, expect) {
+                (Some(q), Some(e)) => (q, e),
+                (question, expect) => {
+                    let (profile, _) = load_profile(cli.profile.as_deref())?;
+                    let Some((q, e)) = check::Probe::canary(&profile) else {
+                        bail!("the profile has no role to ask about; pass --question and --expect");
+                    };
+                    (question.unwrap_or(q), expect.unwrap_or(e))
+                }
+            };
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                bail!("expected a URL like https://me.vercel.app, got {url:?}");
+            }
+            let probe = check::Probe {
+                url,
+                question,
+                expect,
+                budget: std::time::Duration::from_millis(budget_ms),
+                mcp_token: std::env::var("MCP_AUTH_TOKEN")
+                    .ok()
+                    .filter(|t| !t.trim().is_empty())
+                    .map(|t| twin_core::Secret::new(t.trim())),
+                skip_mcp: no_mcp,
+            };
+            let report = runtime()?.block_on(check::run(&probe))?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print!("{}", check::render(&report));
+            }
+            Ok(if report.ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
         Command::Restore { file, batch } => {
             let settings = Settings::from_env()?;
@@ -309,7 +394,9 @@ async fn serve(state: AppState, addr: SocketAddr, source: &str) -> anyhow::Resul
             tracing::warn!(%error, "could not set TCP_NODELAY");
         }
     });
-    axum::serve(listener, twin_http::app(state))
+    // The peer address keys the per-address rate limit.
+    let app = twin_http::app(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("the server stopped")

@@ -24,7 +24,7 @@ mod wire;
 
 pub use client::{Completion, CompletionStream, Delta, GroqClient, GroqConfig, Usage};
 pub use error::{GroqError, RateLimits};
-pub use model::GroqModel;
+pub use model::{GroqModel, GroqObserver};
 
 /// Groq's OpenAI-compatible API.
 pub const GROQ_BASE_URL: &str = "https://api.groq.com/openai/v1";

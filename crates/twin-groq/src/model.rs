@@ -7,6 +7,9 @@
 //! that is refused. Once a token has gone to the caller there is no going
 //! back, and later errors travel in the token stream.
 
+use std::fmt;
+use std::sync::Arc;
+
 use futures_util::StreamExt;
 use futures_util::stream;
 use twin_core::prompt::{Message, PromptBuilder};
@@ -14,6 +17,38 @@ use twin_core::{AnswerRequest, ChatModel, ModelError, TokenStream};
 
 use crate::client::{CompletionStream, Delta, GroqClient};
 use crate::error::GroqError;
+
+/// Told what happens on the wire, for metrics: every completion's token
+/// usage, and every failed attempt, fallbacks included. Both default to
+/// doing nothing.
+pub trait GroqObserver: Send + Sync {
+    fn usage(&self, _model: &str, _usage: &crate::Usage) {}
+    fn error(&self, _model: &str, _error: &GroqError) {}
+}
+
+#[derive(Clone)]
+struct Observer(Option<Arc<dyn GroqObserver>>);
+
+impl fmt::Debug for Observer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_some() { "Some(..)" } else { "None" })
+    }
+}
+
+impl Observer {
+    fn usage(&self, model: &str, usage: crate::Usage) {
+        log_usage(model, usage);
+        if let Some(observer) = &self.0 {
+            observer.usage(model, &usage);
+        }
+    }
+
+    fn error(&self, model: &str, error: &GroqError) {
+        if let Some(observer) = &self.0 {
+            observer.error(model, error);
+        }
+    }
+}
 
 /// Answers with the configured model, moving to the next in the list when
 /// one fails before its first token for a reason another model may not
@@ -26,6 +61,7 @@ pub struct GroqModel {
     prompt: PromptBuilder,
     /// The primary model, then the fallbacks, without blanks or repeats.
     models: Vec<String>,
+    observer: Observer,
 }
 
 impl GroqModel {
@@ -43,7 +79,14 @@ impl GroqModel {
             client,
             prompt,
             models,
+            observer: Observer(None),
         }
+    }
+
+    /// Reports usage and failures to `observer` from now on.
+    pub fn with_observer(mut self, observer: Arc<dyn GroqObserver>) -> GroqModel {
+        self.observer = Observer(Some(observer));
+        self
     }
 
     /// The primary model, then the fallbacks, in the order they are tried.
@@ -68,7 +111,7 @@ impl GroqModel {
             match item? {
                 Delta::Text(text) => return Ok((text, stream)),
                 Delta::Finish(reason) => finish = Some(reason),
-                Delta::Usage(usage) => log_usage(model, usage),
+                Delta::Usage(usage) => self.observer.usage(model, usage),
             }
         }
         Err(GroqError::Transient(match finish {
@@ -107,15 +150,19 @@ impl ChatModel for GroqModel {
                         tracing::info!(model = model.as_str(), "a fallback model is answering");
                     }
                     let model = model.clone();
+                    let observer = self.observer.clone();
                     let rest = rest.filter_map(move |item| {
                         let item = match item {
                             Ok(Delta::Text(text)) => Some(Ok(text)),
                             Ok(Delta::Usage(usage)) => {
-                                log_usage(&model, usage);
+                                observer.usage(&model, usage);
                                 None
                             }
                             Ok(Delta::Finish(_)) => None,
-                            Err(error) => Some(Err(ModelError::from(error))),
+                            Err(error) => {
+                                observer.error(&model, &error);
+                                Some(Err(ModelError::from(error)))
+                            }
                         };
                         std::future::ready(item)
                     });
@@ -124,6 +171,7 @@ impl ChatModel for GroqModel {
                         .boxed());
                 }
                 Err(error) if error.try_next_model() => {
+                    self.observer.error(model, &error);
                     let next = self.models.get(i + 1).map(String::as_str);
                     tracing::warn!(
                         model = model.as_str(),
@@ -134,6 +182,7 @@ impl ChatModel for GroqModel {
                     last = error;
                 }
                 Err(error) => {
+                    self.observer.error(model, &error);
                     tracing::warn!(
                         model = model.as_str(),
                         %error,

@@ -19,7 +19,6 @@
 //! Run: `cargo bench -p twin-http --bench upstreams` (add `-- --quick` for a
 //! short run). Figures are in BENCHMARKS.md.
 
-
 // A benchmark harness: any failure should stop it loudly.
 #![allow(clippy::unwrap_used)]
 use std::collections::HashMap;

@@ -18,6 +18,8 @@ use twin_groq::GroqModel;
 use twin_upstash::UpstashIndex;
 use twin_upstash::sync::{SyncOptions, sync};
 
+use crate::metrics::{Dependency, ErrorKind, Metrics};
+
 /// How long a deployment waits before looking again at a namespace that
 /// was not complete.
 const RECHECK_AFTER: Duration = Duration::from_secs(10);
@@ -87,6 +89,7 @@ pub struct RemoteIndex {
     /// so one instance does either at most once at a time.
     checked: Arc<Mutex<Option<Instant>>>,
     fallbacks: AtomicU64,
+    metrics: Arc<Metrics>,
 }
 
 impl RemoteIndex {
@@ -95,6 +98,7 @@ impl RemoteIndex {
         embedded: EmbeddedIndex,
         chunks: Arc<[Chunk]>,
         keep: usize,
+        metrics: Arc<Metrics>,
     ) -> RemoteIndex {
         RemoteIndex {
             upstash,
@@ -104,6 +108,7 @@ impl RemoteIndex {
             ready: AtomicBool::new(false),
             checked: Arc::new(Mutex::new(None)),
             fallbacks: AtomicU64::new(0),
+            metrics,
         }
     }
 
@@ -139,9 +144,11 @@ impl RemoteIndex {
             self.check().await;
         }
         if self.is_ready() {
-            match self.upstash.search(query).await {
+            match self.upstash.query(query).await {
                 Ok(hits) => return Ok(hits),
                 Err(error) => {
+                    self.metrics
+                        .upstream_error(Dependency::Upstash, ErrorKind::of_upstash(&error));
                     tracing::warn!(%error, "upstash search failed; answering from the embedded index");
                 }
             }
@@ -196,7 +203,11 @@ impl RemoteIndex {
                     }
                 });
             }
-            Err(error) => tracing::warn!(%error, "cannot check the upstash namespace"),
+            Err(error) => {
+                self.metrics
+                    .upstream_error(Dependency::Upstash, ErrorKind::of_upstash(&error));
+                tracing::warn!(%error, "cannot check the upstash namespace");
+            }
         }
     }
 }

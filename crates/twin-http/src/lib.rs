@@ -14,8 +14,12 @@
 //! | `GET /`, `/style.css`, `/app.js`, `/widget.js` | the chat page and the embeddable widget |
 
 mod backend;
+mod cache;
 mod error;
 mod extract;
+mod limit;
+pub mod metrics;
+pub mod observe;
 mod routes;
 mod settings;
 mod state;
@@ -24,16 +28,18 @@ pub mod webhook;
 
 use std::time::Duration;
 
-use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::routing::{get, post};
+use axum::{Router, middleware};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 pub use backend::{Answerer, RemoteIndex, Retriever};
 pub use error::ApiError;
-pub use settings::{CorsOrigins, LlmSettings, LogFormat, Settings, SettingsError, UpstashSettings};
+pub use settings::{
+    CorsOrigins, LlmSettings, LogFormat, McpSettings, Settings, SettingsError, UpstashSettings,
+};
 pub use state::{AppState, BUNDLED_PROFILE, Engine, StateError};
 pub use twin_core::Secret;
 
@@ -46,7 +52,20 @@ pub fn app(state: AppState) -> Router {
     let api = Router::new()
         .route(
             "/api/chat",
-            post(routes::chat::chat).fallback(routes::method_not_allowed),
+            post(routes::chat::chat)
+                .fallback(routes::method_not_allowed)
+                .route_layer(middleware::from_fn_with_state(state.clone(), limit::per_ip)),
+        )
+        .route(
+            twin_mcp::PATH,
+            // `endpoint` answers every method itself (405 for all but
+            // POST), so the limit wraps the whole of it.
+            twin_mcp::endpoint(state.mcp())
+                .layer(middleware::from_fn_with_state(state.clone(), limit::per_ip)),
+        )
+        .route(
+            "/api/metrics",
+            get(routes::metrics::metrics).fallback(routes::method_not_allowed),
         )
         .route(
             "/api/health",
@@ -68,6 +87,10 @@ pub fn app(state: AppState) -> Router {
         .fallback(routes::not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(CatchPanicLayer::custom(routes::panic_response))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            observe::observe,
+        ))
         .with_state(state)
 }
 
@@ -82,7 +105,14 @@ fn cors_layer(origins: &CorsOrigins) -> CorsLayer {
     CorsLayer::new()
         .allow_origin(allow)
         .allow_methods([Method::GET, Method::POST])
-        .allow_headers([header::CONTENT_TYPE, header::ACCEPT])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            header::ACCEPT,
+            header::AUTHORIZATION,
+            HeaderName::from_static("mcp-protocol-version"),
+            HeaderName::from_static("mcp-method"),
+            HeaderName::from_static("mcp-name"),
+        ])
         .expose_headers([HeaderName::from_static("x-answer-id")])
         .max_age(Duration::from_secs(3600))
 }

@@ -31,6 +31,55 @@ pub struct Settings {
     /// `TWIN_KEEP_NAMESPACES`: how many index versions sync keeps (1..=50,
     /// default 5), so that rollbacks find theirs.
     pub keep_namespaces: usize,
+    /// `TWIN_METRICS_TOKEN`: when set, `GET /api/metrics` wants it as a
+    /// bearer token.
+    pub metrics_token: Option<Secret>,
+    /// `TWIN_LOG_QUESTIONS=1`: visitors' questions appear in the request
+    /// log. Off by default: a question can hold personal data.
+    pub log_questions: bool,
+    /// `TWIN_CACHE_TTL_SECS` (default 3600) and `TWIN_CACHE_CAPACITY`
+    /// (answers, default 1000); either at 0 turns the answer cache off.
+    pub cache: CacheSettings,
+    /// `TWIN_RATE_LIMIT_PER_MIN`: questions per minute per client address
+    /// (default 30, 0 = no limit), with bursts of up to a third of it.
+    pub rate_limit_per_min: u32,
+    /// `TWIN_MAX_CONCURRENT_LLM`: LLM answers in progress at once across the
+    /// process (1..=1000, default 16); beyond it, 429.
+    pub max_concurrent_llm: usize,
+    /// `TWIN_TRUST_PROXY_HEADERS`: take the client address from
+    /// `X-Real-IP` / `X-Forwarded-For` (default on under Vercel, which
+    /// overwrites them; off elsewhere, where anyone can send them).
+    pub trust_proxy_headers: bool,
+    /// `MCP_AUTH_TOKEN`, `TWIN_MCP_ALLOWED_ORIGINS`, `TWIN_MCP_ALLOWED_HOSTS`:
+    /// who may use `/api/mcp`.
+    pub mcp: McpSettings,
+}
+
+/// Access to the MCP endpoint.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct McpSettings {
+    /// `MCP_AUTH_TOKEN`: when set, MCP clients must send it as a bearer token.
+    pub auth_token: Option<Secret>,
+    /// `TWIN_MCP_ALLOWED_ORIGINS`: browser origins beyond loopback, comma-separated
+    /// (patterns like `https://*.example.dev` allowed).
+    pub allowed_origins: Vec<String>,
+    /// `TWIN_MCP_ALLOWED_HOSTS`: `Host` values beyond loopback and, on Vercel,
+    /// the deployment's own domains (`VERCEL_URL`, `VERCEL_BRANCH_URL`,
+    /// `VERCEL_PROJECT_PRODUCTION_URL`); `*` turns the check off.
+    pub allowed_hosts: Vec<String>,
+}
+
+/// The answer cache's bounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CacheSettings {
+    pub ttl: std::time::Duration,
+    pub capacity: u64,
+}
+
+impl CacheSettings {
+    pub fn enabled(&self) -> bool {
+        !self.ttl.is_zero() && self.capacity > 0
+    }
 }
 
 /// Where Upstash Vector is.
@@ -96,6 +145,16 @@ impl Default for Settings {
             llm: None,
             reindex_secret: None,
             keep_namespaces: 5,
+            metrics_token: None,
+            log_questions: false,
+            cache: CacheSettings {
+                ttl: std::time::Duration::from_secs(3600),
+                capacity: 1000,
+            },
+            rate_limit_per_min: 30,
+            max_concurrent_llm: 16,
+            trust_proxy_headers: false,
+            mcp: McpSettings::default(),
         }
     }
 }
@@ -156,6 +215,71 @@ impl Settings {
             keep_namespaces: match get("TWIN_KEEP_NAMESPACES") {
                 Some(v) => number("TWIN_KEEP_NAMESPACES", &v, 1, 50)?,
                 None => defaults.keep_namespaces,
+            },
+            metrics_token: match get("TWIN_METRICS_TOKEN") {
+                Some(v) if v.trim().len() < 16 => {
+                    return Err(SettingsError {
+                        variable: "TWIN_METRICS_TOKEN",
+                        message: "must be at least 16 characters (use a random string)".into(),
+                    });
+                }
+                Some(v) => Some(Secret::new(v.trim())),
+                None => None,
+            },
+            log_questions: match get("TWIN_LOG_QUESTIONS") {
+                Some(v) => flag("TWIN_LOG_QUESTIONS", &v)?,
+                None => false,
+            },
+            cache: CacheSettings {
+                ttl: match get("TWIN_CACHE_TTL_SECS") {
+                    Some(v) => std::time::Duration::from_secs(number(
+                        "TWIN_CACHE_TTL_SECS",
+                        &v,
+                        0,
+                        7 * 86_400,
+                    )? as u64),
+                    None => defaults.cache.ttl,
+                },
+                capacity: match get("TWIN_CACHE_CAPACITY") {
+                    Some(v) => number("TWIN_CACHE_CAPACITY", &v, 0, 1_000_000)? as u64,
+                    None => defaults.cache.capacity,
+                },
+            },
+            rate_limit_per_min: match get("TWIN_RATE_LIMIT_PER_MIN") {
+                Some(v) => number("TWIN_RATE_LIMIT_PER_MIN", &v, 0, 100_000)? as u32,
+                None => defaults.rate_limit_per_min,
+            },
+            max_concurrent_llm: match get("TWIN_MAX_CONCURRENT_LLM") {
+                Some(v) => number("TWIN_MAX_CONCURRENT_LLM", &v, 1, 1000)?,
+                None => defaults.max_concurrent_llm,
+            },
+            trust_proxy_headers: match get("TWIN_TRUST_PROXY_HEADERS") {
+                Some(v) => flag("TWIN_TRUST_PROXY_HEADERS", &v)?,
+                None => on_vercel,
+            },
+            mcp: McpSettings {
+                auth_token: match get("MCP_AUTH_TOKEN") {
+                    Some(v) if v.trim().len() < 16 => {
+                        return Err(SettingsError {
+                            variable: "MCP_AUTH_TOKEN",
+                            message: "must be at least 16 characters (use a random string)".into(),
+                        });
+                    }
+                    Some(v) => Some(Secret::new(v.trim())),
+                    None => None,
+                },
+                allowed_origins: list(get("TWIN_MCP_ALLOWED_ORIGINS")),
+                allowed_hosts: {
+                    let mut hosts = list(get("TWIN_MCP_ALLOWED_HOSTS"));
+                    for name in [
+                        "VERCEL_URL",
+                        "VERCEL_BRANCH_URL",
+                        "VERCEL_PROJECT_PRODUCTION_URL",
+                    ] {
+                        hosts.extend(get(name).map(|h| h.trim().to_owned()));
+                    }
+                    hosts
+                },
             },
         })
     }
@@ -261,6 +385,28 @@ fn score(variable: &'static str, value: &str) -> Result<f32, SettingsError> {
         })
 }
 
+/// A comma-separated list, blanks dropped.
+fn list(value: Option<String>) -> Vec<String> {
+    value
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+fn flag(variable: &'static str, value: &str) -> Result<bool, SettingsError> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        _ => Err(SettingsError {
+            variable,
+            message: format!("expected 1 or 0 (true or false), got {value:?}"),
+        }),
+    }
+}
+
 fn number(
     variable: &'static str,
     value: &str,
@@ -350,6 +496,52 @@ mod tests {
                 "https://a.example".into(),
                 "http://localhost:8080".into()
             ])
+        );
+    }
+
+    #[test]
+    fn operations_settings() {
+        let s = parse(&[
+            ("TWIN_METRICS_TOKEN", "metrics-token-0123456789"),
+            ("TWIN_LOG_QUESTIONS", "1"),
+            ("TWIN_CACHE_TTL_SECS", "60"),
+            ("TWIN_CACHE_CAPACITY", "0"),
+            ("TWIN_RATE_LIMIT_PER_MIN", "120"),
+            ("TWIN_MAX_CONCURRENT_LLM", "4"),
+            ("TWIN_TRUST_PROXY_HEADERS", "true"),
+        ])
+        .unwrap();
+        assert_eq!(
+            s.metrics_token.as_ref().map(Secret::expose),
+            Some("metrics-token-0123456789")
+        );
+        assert!(!format!("{s:?}").contains("metrics-token-0123456789"));
+        assert!(s.log_questions);
+        assert_eq!(s.cache.ttl, std::time::Duration::from_secs(60));
+        assert!(!s.cache.enabled(), "capacity 0 turns the cache off");
+        assert!(Settings::default().cache.enabled());
+        assert_eq!(s.rate_limit_per_min, 120);
+        assert_eq!(s.max_concurrent_llm, 4);
+        assert!(s.trust_proxy_headers);
+        // Proxy headers are trusted by default only under Vercel.
+        assert!(!parse(&[]).unwrap().trust_proxy_headers);
+        assert!(parse(&[("VERCEL", "1")]).unwrap().trust_proxy_headers);
+        assert!(
+            !parse(&[("VERCEL", "1"), ("TWIN_TRUST_PROXY_HEADERS", "0")])
+                .unwrap()
+                .trust_proxy_headers
+        );
+        assert_eq!(
+            parse(&[("TWIN_LOG_QUESTIONS", "maybe")])
+                .unwrap_err()
+                .to_string(),
+            r#"TWIN_LOG_QUESTIONS: expected 1 or 0 (true or false), got "maybe""#
+        );
+        assert_eq!(
+            parse(&[("TWIN_METRICS_TOKEN", "short")])
+                .unwrap_err()
+                .variable,
+            "TWIN_METRICS_TOKEN"
         );
     }
 

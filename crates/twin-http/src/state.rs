@@ -17,7 +17,12 @@ use twin_core::{
 use twin_groq::{GroqClient, GroqConfig, GroqError, GroqModel};
 use twin_upstash::{UpstashClient, UpstashConfig, UpstashError, UpstashIndex};
 
+use twin_mcp::{Mcp, McpConfig};
+
 use crate::backend::{Answerer, RemoteIndex, Retriever};
+use crate::cache::AnswerCache;
+use crate::limit::{IpLimiter, LlmSlots};
+use crate::metrics::Metrics;
 use crate::settings::Settings;
 
 /// The profile compiled into every binary. Functions always answer from it,
@@ -47,12 +52,17 @@ pub struct AppState {
 
 #[derive(Debug)]
 struct Inner {
-    twin: Engine,
+    twin: Arc<Engine>,
+    mcp: Arc<Mcp<Retriever, Answerer>>,
     chunks: Arc<[Chunk]>,
     settings: Settings,
     public_profile: Bytes,
     started: Instant,
     degraded: AtomicU64,
+    metrics: Arc<Metrics>,
+    cache: Option<AnswerCache>,
+    ip_limiter: Option<IpLimiter>,
+    llm_slots: LlmSlots,
 }
 
 impl AppState {
@@ -61,6 +71,7 @@ impl AppState {
     /// configured, else the extractive composer. Clients are built here,
     /// once per process, and reused by every request.
     pub fn new(profile: Profile, settings: Settings) -> Result<AppState, StateError> {
+        let metrics = Arc::new(Metrics::default());
         let profile = Arc::new(profile);
         let chunks: Arc<[Chunk]> = chunk_profile(&profile).into();
         let sections = distinct_sections(&chunks);
@@ -77,6 +88,7 @@ impl AppState {
                     embedded,
                     chunks.clone(),
                     settings.keep_namespaces,
+                    metrics.clone(),
                 ))
             }
         };
@@ -92,23 +104,34 @@ impl AppState {
                     config.fallback_models = fallbacks.clone();
                 }
                 let prompt = PromptBuilder::new(&profile, settings.history_turns);
-                Answerer::Llm(Box::new(GroqModel::new(GroqClient::new(config)?, prompt)))
+                Answerer::Llm(Box::new(
+                    GroqModel::new(GroqClient::new(config)?, prompt).with_observer(metrics.clone()),
+                ))
             }
         };
         let config = TwinConfig {
             top_k: settings.top_k,
             history_turns: settings.history_turns,
         };
-        let twin = Twin::with_composer(profile, index, model, composer, config);
+        let twin = Arc::new(Twin::with_composer(profile, index, model, composer, config));
+        let mcp = Arc::new(Mcp::new(twin.clone(), mcp_config(&settings)));
         let public_profile = public_profile(twin.profile(), twin.version().as_str(), sections);
+        let cache = AnswerCache::new(&settings.cache, twin.version().as_str());
+        let ip_limiter = IpLimiter::new(settings.rate_limit_per_min);
+        let llm_slots = LlmSlots::new(settings.max_concurrent_llm);
         Ok(AppState {
             inner: Arc::new(Inner {
                 twin,
+                mcp,
                 chunks,
                 settings,
                 public_profile,
                 started: Instant::now(),
                 degraded: AtomicU64::new(0),
+                metrics,
+                cache,
+                ip_limiter,
+                llm_slots,
             }),
         })
     }
@@ -125,6 +148,16 @@ impl AppState {
 
     pub fn twin(&self) -> &Engine {
         &self.inner.twin
+    }
+
+    /// The twin, shared (the MCP server holds it too).
+    pub fn shared_twin(&self) -> Arc<Engine> {
+        self.inner.twin.clone()
+    }
+
+    /// The MCP server over the same twin.
+    pub fn mcp(&self) -> Arc<Mcp<Retriever, Answerer>> {
+        self.inner.mcp.clone()
     }
 
     pub fn settings(&self) -> &Settings {
@@ -145,9 +178,47 @@ impl AppState {
         self.inner.degraded.load(Ordering::Relaxed)
     }
 
-    pub(crate) fn count_degraded(&self) {
+    pub(crate) fn count_degraded(&self, reason: &'static str) {
         self.inner.degraded.fetch_add(1, Ordering::Relaxed);
+        self.inner.metrics.degraded(reason);
     }
+
+    /// The process's metrics.
+    pub fn metrics(&self) -> &Metrics {
+        &self.inner.metrics
+    }
+
+    pub(crate) fn cache(&self) -> Option<&AnswerCache> {
+        self.inner.cache.as_ref()
+    }
+
+    pub(crate) fn ip_limiter(&self) -> Option<&IpLimiter> {
+        self.inner.ip_limiter.as_ref()
+    }
+
+    pub(crate) fn llm_slots(&self) -> &LlmSlots {
+        &self.inner.llm_slots
+    }
+}
+
+/// The MCP server's access rules: loopback by default, plus what the
+/// settings add.
+fn mcp_config(settings: &Settings) -> McpConfig {
+    let mut config = McpConfig {
+        auth_token: settings.mcp.auth_token.clone(),
+        ..McpConfig::default()
+    };
+    config
+        .allowed_origins
+        .extend(settings.mcp.allowed_origins.iter().cloned());
+    if settings.mcp.allowed_hosts.iter().any(|h| h == "*") {
+        config.allowed_hosts.clear();
+    } else {
+        config
+            .allowed_hosts
+            .extend(settings.mcp.allowed_hosts.iter().cloned());
+    }
+    config
 }
 
 /// What the page may show about the person: no more than the profile's own

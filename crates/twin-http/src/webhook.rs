@@ -52,22 +52,38 @@ pub fn authorize(headers: &HeaderMap, body: &[u8], secret: &Secret) -> Result<()
             .verify_slice(&signature)
             .map_err(|_| AuthError::BadSignature);
     }
-    let token = headers
+    match bearer(headers) {
+        None => Err(AuthError::Missing),
+        Some(token) if token_matches(token, secret) => Ok(()),
+        Some(_) => Err(AuthError::BadToken),
+    }
+}
+
+/// True when `headers` carry `Authorization: Bearer <secret>`, compared in
+/// constant time.
+pub fn bearer_matches(headers: &HeaderMap, secret: &Secret) -> bool {
+    bearer(headers).is_some_and(|token| token_matches(token, secret))
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| {
             let (scheme, token) = v.trim().split_once(' ')?;
             scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
         })
-        .ok_or(AuthError::Missing)?;
+}
+
+/// Compares the MACs of the two values: constant-time, and blind to the
+/// secret's length.
+fn token_matches(token: &str, secret: &Secret) -> bool {
     let mut expected = mac(secret);
     expected.update(secret.expose().as_bytes());
     let expected = expected.finalize().into_bytes();
     let mut presented = mac(secret);
     presented.update(token.as_bytes());
-    presented
-        .verify_slice(&expected)
-        .map_err(|_| AuthError::BadToken)
+    presented.verify_slice(&expected).is_ok()
 }
 
 /// The `X-Hub-Signature-256` value GitHub would send for `body`.

@@ -11,7 +11,6 @@
 //! Run: `cargo bench -p twin-upstash --bench ops`. Figures are in
 //! BENCHMARKS.md.
 
-
 // A benchmark harness: any failure should stop it loudly.
 #![allow(clippy::unwrap_used)]
 use std::collections::BTreeMap;

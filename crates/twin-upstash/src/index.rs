@@ -78,7 +78,9 @@ impl UpstashIndex {
         &self.client
     }
 
-    async fn query(&self, query: &SearchQuery) -> Result<Vec<Hit>, UpstashError> {
+    /// Searches the namespace, keeping the client's error (the
+    /// [`VectorIndex`] impl flattens it into an [`twin_core::IndexError`]).
+    pub async fn query(&self, query: &SearchQuery) -> Result<Vec<Hit>, UpstashError> {
         if query.top_k == 0 {
             return Ok(Vec::new());
         }

@@ -12,19 +12,24 @@
 //! Otherwise the same answer comes back as one JSON document.
 
 use std::convert::Infallible;
-use std::time::Instant;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
-use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures_util::stream::{self, Stream, StreamExt};
 use serde::{Deserialize, Serialize};
-use twin_core::{Answer, AnswerMode, Hit, IndexError, Question, Section, TokenStream, Turn};
+use twin_core::{
+    Answer, AnswerMode, ChatModel, Hit, IndexError, ModelError, Question, Section, TokenStream,
+    Turn,
+};
 
+use crate::cache::CachedAnswer;
 use crate::error::ApiError;
 use crate::extract::JsonBody;
+use crate::observe::{AnswerLog, SharedAnswerLog};
 use crate::state::AppState;
 
 /// The longest question accepted, in characters.
@@ -109,22 +114,145 @@ pub async fn chat(
 ) -> Result<Response, ApiError> {
     let started = Instant::now();
     let question = validate(request)?;
-    let answer = state.twin().answer(question).await.map_err(index_error)?;
     let answer_id = format!("ans_{}", uuid::Uuid::new_v4().simple());
-    if let Some(error) = &answer.model_error {
-        state.count_degraded();
-        tracing::warn!(answer_id, %error, "model failed; answered extractively");
+    let twin = state.twin();
+    let log: SharedAnswerLog = Arc::default();
+    let logged_question = state
+        .settings()
+        .log_questions
+        .then(|| question.message.clone());
+
+    // Only a first question has an answer of its own to cache: a
+    // follow-up's depends on the conversation.
+    let cache_key = match state.cache() {
+        Some(cache) if question.history.is_empty() => Some(cache.key(&question.message)),
+        _ => None,
+    };
+    let cached = cache_key.as_deref().and_then(|key| state.cache()?.get(key));
+    if cache_key.is_some() {
+        state.metrics().cache(cached.is_some());
     }
 
+    let (answer, cache_state, slot) = match cached {
+        Some(hit) => (from_cache(&hit), "hit", None),
+        None => {
+            // An LLM answer holds a slot until it has finished streaming.
+            let slot = if twin.model().is_extractive() {
+                None
+            } else {
+                match state.llm_slots().try_acquire() {
+                    Some(slot) => Some(slot),
+                    None => {
+                        state.metrics().rate_limited("llm");
+                        return Err(ApiError::too_many_requests(
+                            "busy",
+                            "the twin is answering many visitors right now; please ask again in a moment",
+                            Duration::from_secs(1),
+                        ));
+                    }
+                }
+            };
+            let answer = twin.answer(question).await.map_err(index_error)?;
+            state
+                .metrics()
+                .retrieval(twin.index().kind(), answer.retrieval_time);
+            let cache_state = if cache_key.is_some() { "miss" } else { "off" };
+            (answer, cache_state, slot)
+        }
+    };
+    if let Some(error) = &answer.model_error {
+        state.count_degraded(degraded_reason(error));
+        tracing::warn!(answer_id, %error, "model failed; answered extractively");
+    }
+    if let Ok(mut entry) = log.lock() {
+        *entry = AnswerLog {
+            answer_id: answer_id.clone(),
+            mode: answer.mode.as_str(),
+            cache: cache_state,
+            covered: answer.covered,
+            index: twin.index().kind(),
+            retrieval_ms: millis(answer.retrieval_time),
+            first_token_ms: None,
+            failed: false,
+            question: logged_question,
+        };
+    }
+    let outcome = Outcome {
+        state: state.clone(),
+        log: log.clone(),
+        cache_key: cache_key.filter(|_| cache_state == "miss"),
+        started,
+        _slot: slot,
+    };
+
     let mut response = if wants_event_stream(&headers) {
-        sse(answer, answer_id.clone(), started).into_response()
+        sse(answer, answer_id.clone(), outcome).into_response()
     } else {
-        json(answer, &answer_id, started).await
+        json(answer, &answer_id, outcome).await
     };
     if let Ok(value) = HeaderValue::from_str(&answer_id) {
         response.headers_mut().insert("x-answer-id", value);
     }
+    response.extensions_mut().insert(log);
     Ok(response)
+}
+
+/// A cached answer, replayed as one fragment.
+fn from_cache(hit: &CachedAnswer) -> Answer {
+    Answer {
+        hits: hit.hits.clone(),
+        tokens: stream::once(std::future::ready(Ok(hit.text.clone()))).boxed(),
+        mode: hit.mode,
+        covered: hit.covered,
+        cited: Some(hit.cited.clone()),
+        model_error: None,
+        retrieval_time: Duration::ZERO,
+    }
+}
+
+fn degraded_reason(error: &ModelError) -> &'static str {
+    match error {
+        ModelError::Transient(_) => "unavailable",
+        ModelError::RateLimited { .. } => "rate_limited",
+        ModelError::Permanent(_) => "rejected",
+        ModelError::ContextTooLong => "context_too_long",
+    }
+}
+
+/// What happens as an answer goes out: its first token is timed, and once
+/// it is whole it may be cached. Holds the LLM slot until dropped.
+struct Outcome {
+    state: AppState,
+    log: SharedAnswerLog,
+    cache_key: Option<String>,
+    started: Instant,
+    _slot: Option<tokio::sync::OwnedSemaphorePermit>,
+}
+
+impl Outcome {
+    fn first_token(&self, mode: AnswerMode) -> std::time::Duration {
+        let elapsed = self.started.elapsed();
+        if mode == AnswerMode::Generative {
+            self.state
+                .metrics()
+                .first_token(self.state.twin().model().name(), elapsed);
+        }
+        if let Ok(mut log) = self.log.lock() {
+            log.first_token_ms = Some(millis(elapsed));
+        }
+        elapsed
+    }
+
+    fn finish(&mut self, whole: Option<CachedAnswer>) {
+        if let Ok(mut log) = self.log.lock() {
+            log.failed = whole.is_none();
+        }
+        if let (Some(key), Some(answer), Some(cache)) =
+            (self.cache_key.take(), whole, self.state.cache())
+        {
+            cache.insert(key, answer);
+        }
+    }
 }
 
 fn validate(request: ChatRequest) -> Result<Question, ApiError> {
@@ -199,7 +327,7 @@ fn millis(d: std::time::Duration) -> f64 {
     (d.as_secs_f64() * 1e6).round() / 1e3
 }
 
-async fn json(answer: Answer, answer_id: &str, started: Instant) -> Response {
+async fn json(answer: Answer, answer_id: &str, mut outcome: Outcome) -> Response {
     let Answer {
         hits,
         mut tokens,
@@ -215,7 +343,9 @@ async fn json(answer: Answer, answer_id: &str, started: Instant) -> Response {
     while let Some(token) = tokens.next().await {
         match token {
             Ok(fragment) => {
-                first_token.get_or_insert_with(|| started.elapsed());
+                if first_token.is_none() {
+                    first_token = Some(outcome.first_token(mode));
+                }
                 text.push_str(&fragment);
             }
             Err(error) => {
@@ -229,10 +359,9 @@ async fn json(answer: Answer, answer_id: &str, started: Instant) -> Response {
     let timings = Timings {
         retrieval_ms: millis(retrieval_time),
         first_token_ms: first_token.map(millis),
-        total_ms: millis(started.elapsed()),
+        total_ms: millis(outcome.started.elapsed()),
     };
-    log_answer(answer_id, mode, covered, &timings, failed);
-    let body = JsonAnswer {
+    let body = serde_json::to_vec(&JsonAnswer {
         answer_id,
         answer: &text,
         citations: citations(&hits),
@@ -240,21 +369,30 @@ async fn json(answer: Answer, answer_id: &str, started: Instant) -> Response {
         covered,
         cited: &cited,
         timings: &timings,
-    };
-    Json(&body).into_response()
-}
-
-fn log_answer(answer_id: &str, mode: AnswerMode, covered: bool, timings: &Timings, failed: bool) {
-    tracing::info!(
-        answer_id,
-        mode = mode.as_str(),
+    });
+    outcome.finish((!failed).then_some(CachedAnswer {
+        hits,
+        text,
+        mode,
         covered,
-        retrieval_ms = timings.retrieval_ms,
-        first_token_ms = timings.first_token_ms,
-        total_ms = timings.total_ms,
-        failed,
-        "answered"
-    );
+        cited,
+    }));
+    match body {
+        Ok(body) => (
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            body,
+        )
+            .into_response(),
+        Err(_) => ApiError::new(
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "the answer could not be encoded",
+        )
+        .into_response(),
+    }
 }
 
 /// Where the event stream is.
@@ -273,15 +411,33 @@ struct Streaming {
     cited: Option<Vec<usize>>,
     retrieval_time: std::time::Duration,
     answer_id: String,
-    started: Instant,
     first_token: Option<std::time::Duration>,
     text: String,
+    outcome: Outcome,
+    _open: OpenStream,
+}
+
+/// Counts a stream in `twin_streams_in_flight` until it ends or the client
+/// goes away.
+struct OpenStream(AppState);
+
+impl OpenStream {
+    fn new(state: AppState) -> OpenStream {
+        state.metrics().streams().inc();
+        OpenStream(state)
+    }
+}
+
+impl Drop for OpenStream {
+    fn drop(&mut self) {
+        self.0.metrics().streams().dec();
+    }
 }
 
 fn sse(
     answer: Answer,
     answer_id: String,
-    started: Instant,
+    outcome: Outcome,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let state = Streaming {
         phase: Phase::Meta,
@@ -292,9 +448,10 @@ fn sse(
         cited: answer.cited,
         retrieval_time: answer.retrieval_time,
         answer_id,
-        started,
         first_token: None,
         text: String::new(),
+        _open: OpenStream::new(outcome.state.clone()),
+        outcome,
     };
     // A stream driven by the response body: when the client goes away the
     // body is dropped, and with it the model's token stream.
@@ -312,7 +469,9 @@ fn sse(
             }
             Phase::Tokens => match s.tokens.next().await {
                 Some(Ok(fragment)) => {
-                    s.first_token.get_or_insert_with(|| s.started.elapsed());
+                    if s.first_token.is_none() {
+                        s.first_token = Some(s.outcome.first_token(s.mode));
+                    }
                     let event = json_event("token", &Token { text: &fragment });
                     s.text.push_str(&fragment);
                     event
@@ -320,6 +479,7 @@ fn sse(
                 Some(Err(error)) => {
                     tracing::warn!(answer_id = s.answer_id, %error, "answer broke off");
                     s.phase = Phase::Finished;
+                    s.outcome.finish(None);
                     json_event(
                         "error",
                         &StreamError {
@@ -331,7 +491,6 @@ fn sse(
                 None => {
                     s.phase = Phase::Finished;
                     let done = s.done();
-                    log_answer(&s.answer_id, s.mode, s.covered, &done.timings, false);
                     json_event("done", &done)
                 }
             },
@@ -348,6 +507,13 @@ impl Streaming {
             .cited
             .take()
             .unwrap_or_else(|| twin_core::cited_in(&self.text, self.hits.len()));
+        self.outcome.finish(Some(CachedAnswer {
+            hits: self.hits.clone(),
+            text: self.text.clone(),
+            mode: self.mode,
+            covered: self.covered,
+            cited: cited.clone(),
+        }));
         Done {
             answer_id: self.answer_id.clone(),
             mode: self.mode,
@@ -356,7 +522,7 @@ impl Streaming {
             timings: Timings {
                 retrieval_ms: millis(self.retrieval_time),
                 first_token_ms: self.first_token.map(millis),
-                total_ms: millis(self.started.elapsed()),
+                total_ms: millis(self.outcome.started.elapsed()),
             },
         }
     }

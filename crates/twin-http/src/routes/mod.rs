@@ -2,6 +2,7 @@
 
 pub mod chat;
 pub mod health;
+pub mod metrics;
 pub mod page;
 pub mod profile;
 pub mod reindex;

@@ -33,9 +33,11 @@ fn state(settings: Settings) -> AppState {
 }
 
 fn upstash_state(fake: &FakeUpstash, extra: &[(&str, &str)]) -> AppState {
+    // Without the answer cache: these tests count upstream requests.
     let mut vars = vec![
         ("UPSTASH_VECTOR_REST_URL", fake.url()),
         ("UPSTASH_VECTOR_REST_TOKEN", FAKE_TOKEN),
+        ("TWIN_CACHE_CAPACITY", "0"),
     ];
     vars.extend_from_slice(extra);
     state(settings(&vars))

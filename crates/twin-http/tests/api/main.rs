@@ -12,6 +12,7 @@ use twin_core::Profile;
 use twin_http::{AppState, Settings, app};
 
 mod backends;
+mod ops;
 
 const FIXTURE: &str = include_str!("../../../twin-core/tests/data/profile.json");
 

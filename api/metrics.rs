@@ -1,0 +1,8 @@
+//! `GET /api/metrics`: Prometheus metrics of this function instance.
+//!
+//! A thin entry point: all behaviour lives in `twin-http` (see ARCHITECTURE.md).
+
+#[tokio::main]
+async fn main() -> Result<(), twin_vercel::Error> {
+    twin_vercel::run().await
+}
