@@ -4,6 +4,7 @@
 
 mod cli;
 mod index;
+mod ingest;
 mod ops;
 mod serve;
 mod support;

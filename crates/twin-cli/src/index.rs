@@ -8,26 +8,25 @@ use std::time::Instant;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
-use twin_core::{Profile, chunk_profile};
+use twin_core::Chunk;
 use twin_upstash::UpstashClient;
 use twin_upstash::backup::{self, read_backup};
 use twin_upstash::sync::{self as index_sync, MAX_BATCH, Progress, SyncOptions, SyncReport};
 
 pub async fn sync(
     client: &UpstashClient,
-    profile: &Profile,
+    chunks: &[Chunk],
     source: &str,
     options: &SyncOptions,
     json: bool,
 ) -> anyhow::Result<()> {
-    let chunks = chunk_profile(profile);
     let bar = if json || options.dry_run {
         ProgressBar::hidden()
     } else {
         bar(chunks.len() as u64, "syncing")
     };
     let started = Instant::now();
-    let report = index_sync::sync(client, &chunks, options, &mut |progress| match progress {
+    let report = index_sync::sync(client, chunks, options, &mut |progress| match progress {
         Progress::Planned { upsert, .. } => {
             bar.set_length(upsert as u64);
         }

@@ -18,16 +18,23 @@ use anyhow::{Context, bail};
 use axum::serve::ListenerExt;
 use clap::{Parser, Subcommand};
 use futures_util::StreamExt;
-use twin_core::{ChatModel, Profile, Question, chunk_profile};
-use twin_http::{AppState, BUNDLED_PROFILE, Settings, telemetry};
+use twin_core::{ChatModel, Chunk, Profile, Question, chunk_profile, read_documents};
+use twin_http::{AppState, BUNDLED_DOCUMENTS, BUNDLED_PROFILE, Settings, telemetry};
 use twin_upstash::sync::SyncOptions;
 use twin_upstash::{UpstashClient, UpstashConfig};
 
 mod check;
 mod index;
+mod sources;
 
 /// Where the profile is read from when `--profile` is not given.
 const DEFAULT_PROFILE: &str = "data/digitaltwin.json";
+
+/// The documents file, beside the profile.
+const DOCUMENTS_FILE: &str = "documents.jsonl";
+
+/// The sources file, beside the profile.
+const SOURCES_FILE: &str = "twin.toml";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -96,6 +103,14 @@ enum Command {
     },
     /// Load a backup into the Upstash index; safe to run again after an
     /// interruption.
+    /// Read the sources `twin.toml` declares beside the profile (Markdown,
+    /// text, PDF; websites are crawled first) into `documents.jsonl`, which
+    /// the embedded index and `twin sync` use with the profile.
+    Ingest {
+        /// Do not crawl: use the websites' existing snapshots.
+        #[arg(long)]
+        offline: bool,
+    },
     /// Speak MCP over stdin/stdout, for assistants that start the twin
     /// themselves (Claude Desktop, VS Code). Logs go to stderr.
     Mcp,
@@ -161,35 +176,41 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Validate { path } => validate(path.or(cli.profile)),
         Command::Chunks { json } => {
-            let (profile, _) = load_profile(cli.profile.as_deref())?;
-            chunks(&profile, json)?;
+            let knowledge = Knowledge::load(cli.profile.as_deref())?;
+            chunks(&knowledge, json)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Serve { port, host } => {
             let settings = Settings::from_env()?;
             telemetry::init(settings.log_format);
-            let (profile, source) = load_profile(cli.profile.as_deref())?;
-            let state = AppState::new(profile, settings)?;
+            let knowledge = Knowledge::load(cli.profile.as_deref())?;
+            let source = knowledge.source.clone();
+            let state = knowledge.state(settings)?;
             runtime()?.block_on(serve(state, SocketAddr::new(host, port), &source))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Ask { question, json } => {
             let settings = Settings::from_env()?;
-            let (profile, _) = load_profile(cli.profile.as_deref())?;
-            let state = AppState::new(profile, settings)?;
+            let state = Knowledge::load(cli.profile.as_deref())?.state(settings)?;
             runtime()?.block_on(ask(&state, question, json))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Sync { dry_run, json } => {
             let settings = Settings::from_env()?;
-            let (profile, source) = load_profile(cli.profile.as_deref())?;
+            let knowledge = Knowledge::load(cli.profile.as_deref())?;
             let client = upstash_client(&settings)?;
             let options = SyncOptions {
                 dry_run,
                 keep: settings.keep_namespaces,
                 ..SyncOptions::default()
             };
-            runtime()?.block_on(index::sync(&client, &profile, &source, &options, json))?;
+            runtime()?.block_on(index::sync(
+                &client,
+                &knowledge.chunks(),
+                &knowledge.source,
+                &options,
+                json,
+            ))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Backup { out, namespaces } => {
@@ -199,12 +220,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             runtime()?.block_on(index::backup(&client, namespaces, &out))?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Ingest { offline } => {
+            let Some(profile) = profile_file(cli.profile.as_deref()) else {
+                bail!(
+                    "no profile file: pass --profile or run from a folder with {DEFAULT_PROFILE}"
+                );
+            };
+            let dir = profile.parent().unwrap_or(Path::new(".")).to_owned();
+            runtime()?.block_on(sources::ingest(&dir, offline))?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Mcp => {
             let settings = Settings::from_env()?;
             // stdout carries the protocol: logs must go to stderr, and do.
             telemetry::init(settings.log_format);
-            let (profile, _) = load_profile(cli.profile.as_deref())?;
-            let state = AppState::new(profile, settings)?;
+            let state = Knowledge::load(cli.profile.as_deref())?.state(settings)?;
             runtime()?.block_on(async {
                 twin_mcp::serve_stdio(
                     &state.mcp(),
@@ -289,6 +319,62 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 
 /// Reads the profile named by `--profile`, else the repository's sample, else
 /// the bundled copy. Returns it with a description of where it came from.
+/// The profile and the documents beside it (`documents.jsonl`, written by
+/// `twin ingest`); the bundled pair when no profile file is in use.
+struct Knowledge {
+    profile: Profile,
+    documents: Vec<Chunk>,
+    source: String,
+}
+
+impl Knowledge {
+    fn load(path: Option<&Path>) -> anyhow::Result<Knowledge> {
+        let (profile, source) = load_profile(path)?;
+        let file = profile_file(path);
+        let documents = match &file {
+            Some(profile) => {
+                let path = profile.with_file_name(DOCUMENTS_FILE);
+                if path.is_file() {
+                    read_documents(&read(&path)?)
+                        .with_context(|| format!("{} is not valid", path.display()))?
+                } else {
+                    Vec::new()
+                }
+            }
+            None => read_documents(BUNDLED_DOCUMENTS).context("the bundled documents")?,
+        };
+        Ok(Knowledge {
+            profile,
+            documents,
+            source,
+        })
+    }
+
+    /// Every chunk the twin indexes: the profile's, then the documents'.
+    fn chunks(&self) -> Vec<Chunk> {
+        let mut chunks = chunk_profile(&self.profile);
+        chunks.extend(self.documents.iter().cloned());
+        chunks
+    }
+
+    fn state(self, settings: Settings) -> anyhow::Result<AppState> {
+        Ok(AppState::with_documents(
+            self.profile,
+            self.documents,
+            settings,
+        )?)
+    }
+}
+
+/// The profile file in use, if any (else the bundled profile).
+fn profile_file(path: Option<&Path>) -> Option<PathBuf> {
+    match path {
+        Some(path) => Some(path.to_owned()),
+        None if Path::new(DEFAULT_PROFILE).is_file() => Some(PathBuf::from(DEFAULT_PROFILE)),
+        None => None,
+    }
+}
+
 fn load_profile(path: Option<&Path>) -> anyhow::Result<(Profile, String)> {
     let (text, source) = match path {
         Some(path) => (read(path)?, path.display().to_string()),
@@ -336,8 +422,8 @@ fn validate(path: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn chunks(profile: &Profile, json: bool) -> anyhow::Result<()> {
-    let chunks = chunk_profile(profile);
+fn chunks(knowledge: &Knowledge, json: bool) -> anyhow::Result<()> {
+    let chunks = knowledge.chunks();
     let mut out = std::io::stdout().lock();
     if json {
         serde_json::to_writer_pretty(&mut out, &chunks)?;
@@ -353,9 +439,10 @@ fn chunks(profile: &Profile, json: bool) -> anyhow::Result<()> {
     }
     writeln!(
         out,
-        "{} chunks, profile version {}",
+        "{} chunks ({} from documents), profile version {}",
         chunks.len(),
-        profile.version()
+        knowledge.documents.len(),
+        knowledge.profile.version()
     )?;
     Ok(())
 }
@@ -461,6 +548,8 @@ async fn ask(state: &AppState, question: String, json: bool) -> anyhow::Result<(
                     "title": hit.chunk.title,
                     "section": hit.chunk.section,
                     "score": hit.score,
+                    "source": hit.chunk.metadata.get("source"),
+                    "heading": hit.chunk.metadata.get("heading"),
                 })
             })
             .collect();
@@ -480,7 +569,14 @@ async fn ask(state: &AppState, question: String, json: bool) -> anyhow::Result<(
         writeln!(out, "\nSources:")?;
         for n in cited {
             if let Some(hit) = answer.hits.get(n - 1) {
-                writeln!(out, "  [{n}] {} ({})", hit.chunk.title, hit.chunk.section)?;
+                match hit.chunk.metadata.get("source") {
+                    Some(source) => writeln!(
+                        out,
+                        "  [{n}] {} ({}, {source})",
+                        hit.chunk.title, hit.chunk.section
+                    )?,
+                    None => writeln!(out, "  [{n}] {} ({})", hit.chunk.title, hit.chunk.section)?,
+                }
             }
         }
     }

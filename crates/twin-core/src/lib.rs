@@ -8,6 +8,7 @@
 
 pub mod chunk;
 pub mod compose;
+pub mod documents;
 pub mod index;
 pub mod model;
 pub mod profile;
@@ -20,6 +21,7 @@ mod twin;
 
 pub use chunk::{Chunk, ChunkId, Section, chunk_profile};
 pub use compose::ExtractiveComposer;
+pub use documents::{DocumentsError, read_documents, write_documents};
 pub use index::{EmbeddedIndex, IndexConfig};
 pub use model::{AnswerRequest, ChatModel, ModelError, Role, TokenStream, Turn};
 pub use profile::{Profile, ProfileError, ProfileVersion};

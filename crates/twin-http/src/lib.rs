@@ -40,7 +40,7 @@ pub use error::ApiError;
 pub use settings::{
     CorsOrigins, LlmSettings, LogFormat, McpSettings, Settings, SettingsError, UpstashSettings,
 };
-pub use state::{AppState, BUNDLED_PROFILE, Engine, StateError};
+pub use state::{AppState, BUNDLED_DOCUMENTS, BUNDLED_PROFILE, Engine, StateError};
 pub use twin_core::Secret;
 
 /// The largest request body accepted, in bytes.

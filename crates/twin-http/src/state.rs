@@ -30,6 +30,10 @@ use crate::settings::Settings;
 /// rollback in the Vercel dashboard rolls the profile back with the code.
 pub const BUNDLED_PROFILE: &str = include_str!("../../../data/digitaltwin.json");
 
+/// The documents compiled in beside it (`twin ingest` writes the file from
+/// the sources in `data/twin.toml`); empty when there are none.
+pub const BUNDLED_DOCUMENTS: &str = include_str!("../../../data/documents.jsonl");
+
 /// The concrete twin this edge runs: the backends the settings chose.
 pub type Engine = Twin<Retriever, Answerer>;
 
@@ -38,6 +42,8 @@ pub type Engine = Twin<Retriever, Answerer>;
 pub enum StateError {
     #[error("the profile is invalid: {0}")]
     Profile(#[from] ProfileError),
+    #[error(transparent)]
+    Documents(#[from] twin_core::DocumentsError),
     #[error("cannot set up the Upstash client: {0}")]
     Upstash(#[from] UpstashError),
     #[error("cannot set up the chat model client: {0}")]
@@ -71,9 +77,21 @@ impl AppState {
     /// configured, else the extractive composer. Clients are built here,
     /// once per process, and reused by every request.
     pub fn new(profile: Profile, settings: Settings) -> Result<AppState, StateError> {
+        AppState::with_documents(profile, Vec::new(), settings)
+    }
+
+    /// Like [`AppState::new`], with `documents` (chunks from sources beyond
+    /// the profile) indexed after the profile's own chunks.
+    pub fn with_documents(
+        profile: Profile,
+        documents: Vec<Chunk>,
+        settings: Settings,
+    ) -> Result<AppState, StateError> {
         let metrics = Arc::new(Metrics::default());
         let profile = Arc::new(profile);
-        let chunks: Arc<[Chunk]> = chunk_profile(&profile).into();
+        let mut chunks = chunk_profile(&profile);
+        chunks.extend(documents);
+        let chunks: Arc<[Chunk]> = chunks.into();
         let sections = distinct_sections(&chunks);
         let embedded = EmbeddedIndex::new(chunks.to_vec(), IndexConfig::default());
         let index = match &settings.upstash {
@@ -138,10 +156,15 @@ impl AppState {
 
     /// Builds state from the profile compiled into the binary.
     pub fn bundled(settings: Settings) -> Result<AppState, StateError> {
-        AppState::new(Profile::from_json(BUNDLED_PROFILE)?, settings)
+        AppState::with_documents(
+            Profile::from_json(BUNDLED_PROFILE)?,
+            twin_core::read_documents(BUNDLED_DOCUMENTS)?,
+            settings,
+        )
     }
 
-    /// The profile's chunks, in profile order.
+    /// Every indexed chunk: the profile's, in profile order, then the
+    /// documents'.
     pub fn chunks(&self) -> &[Chunk] {
         &self.inner.chunks
     }

@@ -53,8 +53,12 @@ pub struct Citation<'a> {
     title: &'a str,
     section: Section,
     score: f32,
+    /// Where a document chunk came from: a file path or URL...
     #[serde(skip_serializing_if = "Option::is_none")]
     source: Option<&'a str>,
+    /// ...and the heading within it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    heading: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -319,6 +323,7 @@ fn citations(hits: &[Hit]) -> Vec<Citation<'_>> {
             section: hit.chunk.section,
             score: (hit.score * 1000.0).round() / 1000.0,
             source: hit.chunk.metadata.get("source").map(String::as_str),
+            heading: hit.chunk.metadata.get("heading").map(String::as_str),
         })
         .collect()
 }
