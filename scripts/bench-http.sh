@@ -6,6 +6,14 @@
 # to a realistic question. Prints wrk's latency distribution and req/s.
 # Bounded in time, loopback only; the server is stopped on exit.
 #
+# The per-address rate limit is off (every request comes from 127.0.0.1);
+# the answer cache is on unless TWIN_CACHE_CAPACITY=0 is in the environment.
+# TWIN_BIN runs another build instead of this checkout's release binary
+# (e.g. an older commit's, to measure side by side).
+#
+# BENCH_LOG sets the log filter (default warn; `info` writes a line per
+# request, to /dev/null).
+#
 # Usage: scripts/bench-http.sh [DURATION_SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,13 +26,16 @@ if ! command -v wrk >/dev/null 2>&1; then
     apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 fi
 
-cargo build --release --quiet --bin twin
+bin="${TWIN_BIN:-./target/release/twin}"
+if [ -z "${TWIN_BIN:-}" ]; then
+    cargo build --release --quiet --bin twin
+fi
 
 log="$(mktemp)"
 script="$(mktemp --suffix .lua)"
 trap 'kill "$server" 2>/dev/null || true; rm -f "$log" "$script"' EXIT
 
-env -u TWIN_LOG TWIN_LOG=warn ./target/release/twin serve --port 0 >"$log" 2>/dev/null &
+env -u TWIN_LOG TWIN_LOG="${BENCH_LOG:-warn}" TWIN_RATE_LIMIT_PER_MIN=0 "$bin" serve --port 0 >"$log" 2>/dev/null &
 server=$!
 for _ in $(seq 100); do
     url="$(grep -o 'http://127.0.0.1:[0-9]*' "$log" || true)"
