@@ -9,6 +9,8 @@
 
   // The API's limits on history; no event for IDLE_MS: give up, offer a retry.
   const MAX_HISTORY = 20, MAX_TURN_CHARS = 4000, IDLE_MS = 30000, SLOW_MS = 6000;
+  // The feedback API's limit on the comment and on the question sent along.
+  const MAX_FEEDBACK_CHARS = 500;
   const LABELS = { faq: 'FAQ', goals: 'Career goals' };
   const ICONS = {
     email: 'M4 6h16v12H4z M4 7l8 6 8-6',
@@ -17,7 +19,8 @@
     github: 'M8 7l-5 5 5 5 M16 7l5 5-5 5 M13.5 5l-3 14',
     pin: 'M12 21s-6-5.3-6-11a6 6 0 1 1 12 0c0 5.7-6 11-6 11Z M12 10h.01',
     info: 'M12 22a10 10 0 1 0 0-20 10 10 0 0 0 0 20Z M12 16v-4 M12 8h.01',
-    alert: 'M12 22a10 10 0 1 0 0-20 10 10 0 0 0 0 20Z M12 8v4 M12 16h.01'
+    alert: 'M12 22a10 10 0 1 0 0-20 10 10 0 0 0 0 20Z M12 8v4 M12 16h.01',
+    thumb: 'M3 10h4v10H3z M7 10l4-7c1.5 0 2.5 1.2 2.2 2.7L12.5 9H19a2 2 0 0 1 2 2.3l-1.2 7a2 2 0 0 1-2 1.7H7'
   };
 
   let profile = null;
@@ -310,8 +313,132 @@
     const email = profile && profile.contact && profile.contact.email;
     if (!covered && email) line.append(' \u00b7 ', h('a', { href: 'mailto:' + email, text: 'Email ' + firstName() }));
     if (line.textContent) v.bubble.append(line);
+    if (!stopped && typeof done.answer_id === 'string' && done.answer_id && v.raw.trim()) {
+      v.bubble.append(feedbackFor(done.answer_id, req.question, v.id));
+    }
     if (v.raw.trim()) turns.push({ role: 'user', content: req.question }, { role: 'assistant', content: v.raw });
     release(req);
+  }
+
+  // Thumbs under a finished answer: one vote per answer, and a thumbs-down
+  // may carry a short comment. The question goes along because the server
+  // keeps no answers; it uses it only to file a ticket for the owner.
+  function feedbackFor(answerId, question, n) {
+    let sent = false, busy = false;
+    const label = 'What was missing or wrong? (optional)';
+    const thumb = (rating, text) => {
+      const b = h('button', {
+        type: 'button', class: 'fb-btn', 'data-rating': rating, 'aria-label': text, title: text,
+        'aria-pressed': 'false', onclick: () => choose(rating)
+      }, [icon('thumb')]);
+      if (rating === 'down') b.firstChild.classList.add('flip');
+      return b;
+    };
+    const up = thumb('up', 'Helpful'), down = thumb('down', 'Not helpful');
+    const status = h('span', { class: 'fb-status', role: 'status' });
+    const error = h('p', { class: 'fb-error', role: 'alert', hidden: true });
+    const count = h('span', { class: 'fb-count', id: `fb-count-${n}`, text: `0/${MAX_FEEDBACK_CHARS}` });
+    const comment = h('textarea', {
+      class: 'fb-comment', id: `fb-comment-${n}`, rows: '2', maxlength: String(MAX_FEEDBACK_CHARS),
+      placeholder: label, 'aria-describedby': count.id
+    });
+    const form = h('form', { class: 'fb-form', hidden: true }, [
+      h('label', { class: 'sr-only', for: comment.id, text: label }),
+      comment,
+      h('div', { class: 'fb-actions' }, [
+        count,
+        h('button', { type: 'button', class: 'btn btn-small', text: 'Cancel', onclick: () => cancel() }),
+        h('button', { type: 'submit', class: 'btn btn-small btn-primary fb-send', text: 'Send' })
+      ])
+    ]);
+    const wrap = h('div', { class: 'feedback', 'data-state': 'idle' }, [
+      h('div', { class: 'fb-row', role: 'group', 'aria-label': 'Rate this answer' }, [up, down, status]),
+      form, error
+    ]);
+    const press = (rating) => {
+      for (const b of [up, down]) b.setAttribute('aria-pressed', String(b.dataset.rating === rating));
+    };
+    const clip = (text) => Array.from(text).slice(0, MAX_FEEDBACK_CHARS).join('');
+
+    function choose(rating) {
+      if (sent || busy) return;
+      error.hidden = true;
+      if (rating === 'up') {
+        form.hidden = true;
+        press('up');
+        submit('up');
+      } else if (form.hidden) {
+        press('down');
+        form.hidden = false;
+        comment.focus({ preventScroll: true });
+        (wrap.parentElement || wrap).scrollIntoView({ block: 'nearest' });
+      } else {
+        cancel();
+      }
+    }
+    function cancel() {
+      if (busy) return;
+      form.hidden = true;
+      error.hidden = true;
+      press(null);
+      down.focus();
+    }
+    function submit(rating) {
+      if (sent || busy) return;
+      busy = true;
+      error.hidden = true;
+      wrap.setAttribute('data-state', 'sending');
+      wrap.setAttribute('aria-busy', 'true');
+      status.textContent = 'Sending\u2026';
+      const body = { answer_id: answerId, rating };
+      const text = rating === 'down' ? comment.value.trim() : '';
+      if (text) body.comment = clip(text);
+      body.question = clip(String(question || '').trim());
+      fetch('/api/feedback', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify(body)
+      }).then((res) => {
+        if (!res.ok) {
+          return errorFrom(res, 'Too many ratings at once. Wait a moment and try again.')
+            .then((m) => { throw { shown: m }; });
+        }
+      }).then(() => {
+        sent = true;
+        wrap.setAttribute('data-state', 'sent');
+        form.remove();
+        for (const b of [up, down]) b.setAttribute('aria-disabled', 'true');
+        press(rating);
+        status.textContent = 'Thanks for the feedback!';
+        (rating === 'up' ? up : down).focus({ preventScroll: true });
+      }, (err) => {
+        wrap.setAttribute('data-state', 'error');
+        status.textContent = '';
+        error.textContent = (err && err.shown) || humanError(err);
+        error.hidden = false;
+        if (rating === 'up') press(null);
+      }).finally(() => {
+        busy = false;
+        wrap.removeAttribute('aria-busy');
+      });
+    }
+
+    form.addEventListener('submit', (e) => { e.preventDefault(); submit('down'); });
+    comment.addEventListener('input', () => {
+      count.textContent = `${comment.value.length}/${MAX_FEEDBACK_CHARS}`;
+    });
+    comment.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+        e.preventDefault();
+        submit('down');
+      } else if (e.key === 'Escape') {
+        // Closes the comment box, not the chat or the widget around it.
+        e.preventDefault();
+        e.stopPropagation();
+        cancel();
+      }
+    });
+    return wrap;
   }
 
   function fail(req, message, status) {
@@ -370,8 +497,8 @@
     return (err && err.message) || 'Something went wrong.';
   }
 
-  function errorFrom(res) {
-    const fallback = res.status === 429 ? 'Too many questions at once. Wait a moment and retry.'
+  function errorFrom(res, tooMany) {
+    const fallback = res.status === 429 ? tooMany || 'Too many questions at once. Wait a moment and retry.'
       : `The request failed (HTTP ${res.status}).`;
     return res.text().then((body) => {
       try {

@@ -81,7 +81,7 @@ fn chunks_lists_ids_sections_and_titles() {
     assert!(text.lines().any(|l| l.starts_with("summary-")), "{text}");
     assert!(text.lines().any(|l| l.starts_with("faq-")));
     assert!(text.trim_end().ends_with(&format!(
-        "chunks, profile version {}",
+        "chunks (0 from documents), profile version {}",
         text.trim_end().rsplit(' ').next().unwrap()
     )));
 
@@ -110,4 +110,52 @@ fn ask_streams_an_answer_with_sources() {
     let out = run(&["ask", "   "]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(stderr(&out).trim(), "error: the question is empty");
+}
+
+#[test]
+fn eval_reports_and_enforces_thresholds() {
+    let out = run(&["eval", "data/eval/questions.json", "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let hit5 = report["overall"]["hit_at_5"]["rate"].as_f64().unwrap();
+    assert!(hit5 >= 0.9, "{hit5}");
+
+    // An impossible threshold fails with a line naming it.
+    let out = run(&["eval", "data/eval/questions.json", "--min-hit5", "1.0"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("below threshold"));
+
+    let out = run(&["eval", "data/eval/questions.json", "--min-hit5", "2"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("between 0 and 1"));
+    let out = run(&["eval", "Cargo.toml"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a valid question set"));
+}
+
+#[test]
+fn gaps_lists_uncovered_questions_from_logs_or_says_what_is_missing() {
+    let out = run(&[
+        "gaps",
+        "--from-log",
+        "crates/twin-tickets/tests/data/request_log.jsonl",
+        "--json",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(!rows.is_empty());
+    let counts: Vec<u64> = rows.iter().map(|r| r["asked"].as_u64().unwrap()).collect();
+    assert!(
+        counts.windows(2).all(|w| w[0] >= w[1]),
+        "most asked first: {counts:?}"
+    );
+
+    let out = run(&["gaps"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no ticket tracker is configured"));
+    let out = run(&["gaps", "--from-log", "/nonexistent.jsonl"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read"));
 }

@@ -111,6 +111,40 @@ enum Command {
         #[arg(long)]
         offline: bool,
     },
+    /// Measure the twin on a question set: retrieval hit@1, hit@5 and MRR,
+    /// expected facts, refusals, injections resisted, citations. Exit 1 when
+    /// a threshold is missed.
+    Eval {
+        /// The question set, e.g. data/eval/questions.json.
+        file: PathBuf,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Minimum retrieval hit@5 (0-1).
+        #[arg(long, value_name = "RATE")]
+        min_hit5: Option<f64>,
+        /// Minimum share of expected facts found in the answers (0-1).
+        #[arg(long, value_name = "RATE")]
+        min_facts: Option<f64>,
+        /// Report only; never fail on thresholds.
+        #[arg(long)]
+        no_thresholds: bool,
+    },
+    /// List the most asked questions the twin could not answer: from the
+    /// ticket tracker (GITHUB_REPO or LINEAR_API_KEY), or from request logs
+    /// written with TWIN_LOG_QUESTIONS=1 and TWIN_LOG_FORMAT=json.
+    Gaps {
+        /// Read JSON request logs from this file (`-` for stdin) instead of
+        /// the tracker.
+        #[arg(long, value_name = "FILE")]
+        from_log: Option<PathBuf>,
+        /// How many to list.
+        #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u16).range(1..=100))]
+        limit: u16,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Speak MCP over stdin/stdout, for assistants that start the twin
     /// themselves (Claude Desktop, VS Code). Logs go to stderr.
     Mcp,
@@ -228,6 +262,107 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             let dir = profile.parent().unwrap_or(Path::new(".")).to_owned();
             runtime()?.block_on(sources::ingest(&dir, offline))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Eval {
+            file,
+            json,
+            min_hit5,
+            min_facts,
+            no_thresholds,
+        } => {
+            let settings = Settings::from_env()?;
+            let knowledge = Knowledge::load(cli.profile.as_deref())?;
+            let set = twin_eval::QuestionSet::from_json(&read(&file)?)
+                .with_context(|| format!("{} is not a valid question set", file.display()))?;
+            set.check_targets(&knowledge.chunks())
+                .with_context(|| format!("{} does not fit this profile", file.display()))?;
+            let state = knowledge.state(settings)?;
+            let report = runtime()?.block_on(twin_eval::evaluate(state.twin(), &set));
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print!("{report}");
+            }
+            let mut thresholds = if no_thresholds {
+                twin_eval::Thresholds::NONE
+            } else {
+                twin_eval::Thresholds::TARGETS
+            };
+            for (value, slot, name) in [
+                (min_hit5, &mut thresholds.min_hit_at_5, "--min-hit5"),
+                (min_facts, &mut thresholds.min_fact_coverage, "--min-facts"),
+            ] {
+                if let Some(value) = value {
+                    if !(0.0..=1.0).contains(&value) {
+                        bail!("{name} must be between 0 and 1, got {value}");
+                    }
+                    *slot = value;
+                }
+            }
+            match report.check(&thresholds) {
+                Ok(()) => Ok(ExitCode::SUCCESS),
+                Err(missed) => {
+                    for line in missed {
+                        eprintln!("below threshold: {line}");
+                    }
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }
+        Command::Gaps {
+            from_log,
+            limit,
+            json,
+        } => {
+            let limit = usize::from(limit);
+            let rows: Vec<(String, u32, Option<String>)> = match from_log {
+                Some(path) => {
+                    let reader: Box<dyn std::io::BufRead> = if path.as_os_str() == "-" {
+                        Box::new(std::io::stdin().lock())
+                    } else {
+                        let file = std::fs::File::open(&path)
+                            .with_context(|| format!("cannot read {}", path.display()))?;
+                        Box::new(std::io::BufReader::new(file))
+                    };
+                    twin_tickets::gaps_from_log(reader, limit)
+                        .into_iter()
+                        .map(|(question, asked)| (question, asked, None))
+                        .collect()
+                }
+                None => {
+                    let settings = Settings::from_env()?;
+                    let Some(config) = settings.tickets else {
+                        bail!(
+                            "no ticket tracker is configured (GITHUB_REPO + GITHUB_TOKEN, or                              LINEAR_API_KEY + LINEAR_TEAM_ID); use --from-log FILE for request logs"
+                        );
+                    };
+                    let tickets = twin_tickets::Tickets::new(config)?;
+                    runtime()?
+                        .block_on(tickets.gaps(limit))?
+                        .into_iter()
+                        .map(|g| (g.question, g.asked, Some(g.url)))
+                        .collect()
+                }
+            };
+            let mut out = std::io::stdout().lock();
+            if json {
+                let rows: Vec<serde_json::Value> = rows
+                    .iter()
+                    .map(|(q, n, url)| serde_json::json!({ "question": q, "asked": n, "url": url }))
+                    .collect();
+                serde_json::to_writer_pretty(&mut out, &rows)?;
+                writeln!(out)?;
+            } else if rows.is_empty() {
+                writeln!(out, "no unanswered questions found")?;
+            } else {
+                for (question, asked, url) in &rows {
+                    match url {
+                        Some(url) => writeln!(out, "{asked:>5}  {question}  {url}")?,
+                        None => writeln!(out, "{asked:>5}  {question}")?,
+                    }
+                }
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Mcp => {

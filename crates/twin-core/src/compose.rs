@@ -37,6 +37,12 @@ const TITLE_MATCH: f32 = 0.6;
 /// Share of a question of several words a sentence from an unrelated chunk
 /// must match to be quoted after the top chunk's.
 const STRONG_OVERLAP: f32 = 0.66;
+/// The top chunk's opening sentence is quoted for context when it is at
+/// most this long.
+const OPENING_MAX_CHARS: usize = 400;
+/// A chunk of the same section whose retrieval score is at least this share
+/// of the top chunk's is quoted from too.
+const SIBLING_SCORE: f32 = 0.9;
 
 /// Builds extractive answers. Cheap to clone.
 #[derive(Debug, Clone)]
@@ -115,20 +121,24 @@ impl ExtractiveComposer {
         if hits.is_empty() {
             return self.refusal();
         }
-        let query: HashSet<String> = text::terms(&request.question).into_iter().collect();
-
         let fresh: Vec<Option<Analysed>> = hits
             .iter()
             .map(|hit| {
                 (!self.analysed.contains_key(&hit.chunk.id)).then(|| Analysed::of(&hit.chunk))
             })
             .collect();
-        let mut candidates = Vec::new();
-        for (rank, hit) in hits.iter().enumerate() {
-            let analysed = match &fresh[rank] {
+        let analysed: Vec<&Analysed> = hits
+            .iter()
+            .zip(&fresh)
+            .map(|(hit, fresh)| match fresh {
                 Some(analysed) => analysed,
                 None => &self.analysed[&hit.chunk.id],
-            };
+            })
+            .collect();
+        let query = query_terms(&request.question, &analysed);
+
+        let mut candidates = Vec::new();
+        for (rank, analysed) in analysed.iter().enumerate() {
             for (position, (sentence, terms)) in analysed.sentences.iter().enumerate() {
                 candidates.push(Candidate {
                     rank,
@@ -136,6 +146,7 @@ impl ExtractiveComposer {
                     overlap: overlap(&query, terms),
                     score: 0.0,
                     sentence,
+                    terms,
                 });
             }
         }
@@ -144,12 +155,7 @@ impl ExtractiveComposer {
         }
 
         let about = title_overlap(&query, &hits[0].chunk.title) >= TITLE_MATCH;
-        let picked = pick(
-            &mut candidates,
-            hits,
-            query.len(),
-            query.is_empty() || about,
-        );
+        let picked = pick(&mut candidates, hits, &query, query.is_empty() || about);
         render(&picked)
     }
 }
@@ -205,9 +211,55 @@ struct Candidate<'a> {
     rank: usize,
     position: usize,
     sentence: &'a str,
+    /// The sentence's terms, sorted.
+    terms: &'a [String],
     /// Fraction of the question's content terms found in the sentence.
     overlap: f32,
     score: f32,
+}
+
+/// The question's content terms, with a misspelt one ("kuberntes",
+/// "ledgr") replaced by the closest term of the retrieved chunks: the index
+/// found these chunks through its own typo correction, and the composer
+/// should look for the same words in them.
+fn query_terms(question: &str, analysed: &[&Analysed]) -> HashSet<String> {
+    let mut vocabulary: Vec<&str> = analysed
+        .iter()
+        .flat_map(|a| a.sentences.iter())
+        .flat_map(|(_, terms)| terms.iter().map(String::as_str))
+        .collect();
+    vocabulary.sort_unstable();
+    vocabulary.dedup();
+    let mut scratch = Vec::new();
+    text::terms(question)
+        .into_iter()
+        .map(|term| {
+            if vocabulary.binary_search(&term.as_str()).is_ok() {
+                return term;
+            }
+            let chars: Vec<char> = term.chars().collect();
+            // Short words are too close to too many others to correct.
+            let budget = match chars.len() {
+                ..=4 => return term,
+                5..=6 => 1,
+                _ => 2,
+            };
+            let mut best: Option<(u32, &str)> = None;
+            for &known in &vocabulary {
+                let other: Vec<char> = known.chars().collect();
+                if other.first() != chars.first() {
+                    continue;
+                }
+                let max = best.map_or(budget, |(d, _)| d.saturating_sub(1));
+                if let Some(d) = crate::index::osa_distance(&chars, &other, max, &mut scratch)
+                    && best.is_none_or(|(b, _)| d < b)
+                {
+                    best = Some((d, known));
+                }
+            }
+            best.map_or(term, |(_, known)| known.to_owned())
+        })
+        .collect()
 }
 
 /// The share of the question's terms found in `terms` (sorted).
@@ -240,9 +292,10 @@ fn sentence_score(c: &Candidate<'_>, hit: &Hit) -> f32 {
 fn pick<'a>(
     candidates: &mut [Candidate<'a>],
     hits: &[Hit],
-    query_terms: usize,
+    query: &HashSet<String>,
     whole_top: bool,
 ) -> Vec<(usize, usize, &'a str)> {
+    let query_terms = query.len();
     let mut picked: Vec<(usize, usize, &'a str)> = Vec::new();
 
     // The best hit always speaks: the index vouched for it, even when the
@@ -272,6 +325,40 @@ fn pick<'a>(
             .max_by(|a, b| a.score.total_cmp(&b.score))
             .map(|c| (c.rank, c.position, c.sentence));
         picked.extend(best);
+        // The opening sentence says what the chunk is ("From 2018 to 2022
+        // I worked as...", "ledgerline (2023-present): I was the
+        // creator..."), so a sentence from further in reads in context.
+        if let Some(opening) = top.iter().find(|c| c.position == 0)
+            && opening.sentence.len() <= OPENING_MAX_CHARS
+            && !picked.iter().any(|p| p.1 == 0)
+        {
+            picked.push((opening.rank, opening.position, opening.sentence));
+        }
+        // A sibling ranked about as high (the other degree for "what degrees
+        // do you have?") is as much the answer: its opening sentence too.
+        if let Some(second) = hits.get(1)
+            && second.chunk.section == hits[0].chunk.section
+            && second.score >= SIBLING_SCORE * hits[0].score
+            && let Some(opening) = candidates.iter().find(|c| c.rank == 1 && c.position == 0)
+            && opening.sentence.len() <= OPENING_MAX_CHARS
+        {
+            picked.push((opening.rank, opening.position, opening.sentence));
+        }
+    }
+    // The query terms the answer already speaks to.
+    let mut covered: HashSet<&str> = HashSet::new();
+    for p in &picked {
+        if let Some(c) = candidates
+            .iter()
+            .find(|c| c.rank == p.0 && c.position == p.1)
+        {
+            covered.extend(
+                query
+                    .iter()
+                    .filter(|t| c.terms.binary_search(t).is_ok())
+                    .map(String::as_str),
+            );
+        }
     }
 
     let best_score = candidates.iter().map(|c| c.score).fold(f32::MIN, f32::max);
@@ -295,9 +382,24 @@ fn pick<'a>(
         let sibling = c.rank == 0
             || (!whole_top && !faq_like && hits[c.rank].chunk.section == hits[0].chunk.section);
         let strong = query_terms >= 2 && c.overlap >= STRONG_OVERLAP;
-        if !sibling && !strong {
+        // Or it answers a part of the question nothing picked so far
+        // answers: "what did you build at Sternhaul, and which library came
+        // out of it?" needs a sentence for each.
+        let fresh = query
+            .iter()
+            .filter(|t| !covered.contains(t.as_str()) && c.terms.binary_search(t).is_ok())
+            .count();
+        let completes =
+            query_terms >= 3 && fresh >= 2 && fresh * 3 >= query_terms && c.overlap >= 0.4;
+        if !sibling && !strong && !completes {
             continue;
         }
+        covered.extend(
+            query
+                .iter()
+                .filter(|t| c.terms.binary_search(t).is_ok())
+                .map(String::as_str),
+        );
         picked.push((c.rank, c.position, c.sentence));
         chars += c.sentence.len();
     }
@@ -508,6 +610,84 @@ mod tests {
             c.text
         );
         assert!(c.text.contains("log shipper"), "{}", c.text);
+    }
+
+    #[test]
+    fn misspelt_words_are_matched_to_the_chunks_words() {
+        let text = "At Acme our ledger was slow. I rebuilt the ledger in Rust. \
+                    As a result, posting took 34 ms.";
+        let hits = vec![hit(
+            Section::Achievement,
+            "Rebuilt the ledger (Acme)",
+            text,
+            0.9,
+        )];
+        // Once "rebult" and "ledgr" are read as the chunk's "rebuilt" and
+        // "ledger", the title carries the question and the chunk is quoted
+        // whole.
+        let c = composer().compose(&request("how did you rebult the ledgr", hits));
+        assert_eq!(c.text, format!("{text} [1]"));
+    }
+
+    #[test]
+    fn the_opening_sentence_gives_a_quote_its_context() {
+        let hits = vec![hit(
+            Section::Experience,
+            "Engineer at Acme",
+            "From 2019 to 2022 I worked as Engineer at Acme. I built the billing system. \
+             We used Kafka for events.",
+            0.9,
+        )];
+        let c = composer().compose(&request("Did you use Kafka?", hits));
+        assert_eq!(
+            c.text,
+            "From 2019 to 2022 I worked as Engineer at Acme. We used Kafka for events. [1]"
+        );
+    }
+
+    #[test]
+    fn a_sibling_ranked_as_high_is_quoted_too() {
+        let hits = vec![
+            hit(
+                Section::Education,
+                "BSc in Physics, Acme University",
+                "I studied Physics at Acme University, earning a BSc. My thesis was on optics.",
+                0.9,
+            ),
+            hit(
+                Section::Education,
+                "MSc in Computing, Acme University",
+                "I studied Computing at Acme University, earning an MSc. I graduated with merit.",
+                0.85,
+            ),
+        ];
+        let c = composer().compose(&request("What degrees do you have?", hits));
+        assert!(c.text.contains("earning a BSc. [1]"), "{}", c.text);
+        assert!(c.text.contains("earning an MSc. [2]"), "{}", c.text);
+    }
+
+    #[test]
+    fn each_part_of_a_question_gets_a_sentence() {
+        let hits = vec![
+            hit(
+                Section::Project,
+                "Project: Kestrel",
+                "Kestrel (2021): I was the creator. It is a rate limiter written in Rust.",
+                0.9,
+            ),
+            hit(
+                Section::Achievement,
+                "Cut checkout latency (Acme)",
+                "At Acme I cut checkout latency by 70%.",
+                0.8,
+            ),
+        ];
+        let c = composer().compose(&request(
+            "What is Kestrel written in, and what did you cut at Acme?",
+            hits,
+        ));
+        assert!(c.text.contains("written in Rust. [1]"), "{}", c.text);
+        assert!(c.text.contains("latency by 70%. [2]"), "{}", c.text);
     }
 
     #[test]

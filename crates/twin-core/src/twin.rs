@@ -2,8 +2,9 @@
 //! floor it never falls through.
 //!
 //! The flow for one question:
-//! 1. build the retrieval query from the question (and, for a terse
-//!    follow-up, the previous user turn);
+//! 1. build the retrieval query from the question and, for a follow-up
+//!    ("what did you use there?", "and the second one?"), from what the
+//!    conversation was about (see [`Conversation`]);
 //! 2. search the index; no hit above its floor means the profile does not
 //!    cover the question, and the answer is the composer's refusal, whatever
 //!    model is configured, so no model ever improvises;
@@ -20,6 +21,10 @@ use crate::model::{AnswerRequest, ChatModel, ModelError, TokenStream, Turn};
 use crate::profile::{Profile, ProfileVersion};
 use crate::retrieval::{Hit, IndexError, SearchQuery, VectorIndex};
 use crate::text;
+
+mod conversation;
+
+use conversation::{Conversation, Dependence, about_first, dependence, in_context};
 
 /// Knobs for answering.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,6 +110,7 @@ pub struct Twin<I, M> {
     index: I,
     model: M,
     composer: ExtractiveComposer,
+    conversation: Conversation,
     config: TwinConfig,
 }
 
@@ -126,6 +132,7 @@ impl<I: VectorIndex, M: ChatModel> Twin<I, M> {
     ) -> Twin<I, M> {
         Twin {
             version: profile.version(),
+            conversation: Conversation::new(&profile, &composer.refusal().text),
             composer,
             profile,
             index,
@@ -158,11 +165,7 @@ impl<I: VectorIndex, M: ChatModel> Twin<I, M> {
     pub async fn answer(&self, question: Question) -> Result<Answer, IndexError> {
         let history = trim_history(question.history, self.config.history_turns);
         let started = Instant::now();
-        let query = SearchQuery {
-            text: retrieval_text(&question.message, &history),
-            top_k: self.config.top_k,
-        };
-        let hits = self.index.search(&query).await?;
+        let hits = self.retrieve(&question.message, &history).await?;
         let retrieval_time = started.elapsed();
 
         let request = AnswerRequest {
@@ -192,6 +195,111 @@ impl<I: VectorIndex, M: ChatModel> Twin<I, M> {
         }
     }
 
+    /// Searches for the message, with what the conversation is about when
+    /// the message leans on it. The server is stateless: that comes from the
+    /// history the client sends (see [`Conversation::context`]).
+    ///
+    /// * A message that refers back ("what did you use *there*?") is
+    ///   searched with its context, and the chunks about the context itself
+    ///   go first: "there" is that employer, whatever else the message's
+    ///   words match. If nothing covers the message and its context
+    ///   together (the profile may not use the message's word, "*hardware*"
+    ///   for a Raspberry Pi), the context's chunks are the answer.
+    /// * A message that continues the last one ("*and* Portuguese?",
+    ///   "*what about* Go?") names its own subject: it is searched with its
+    ///   context, as is.
+    /// * A terse message ("which technologies?") is searched alone and with
+    ///   its context, and the context wins when its best chunk is one the
+    ///   message alone found too: the context then narrows the message
+    ///   ("technologies" at the employer just discussed) rather than
+    ///   replacing it ("any hobbies?" after a question on salary).
+    ///
+    /// One search for a message that stands alone, two otherwise.
+    async fn retrieve(&self, message: &str, history: &[Turn]) -> Result<Vec<Hit>, IndexError> {
+        let top_k = self.config.top_k;
+        let search = |text: String| {
+            let query = SearchQuery { text, top_k };
+            async move { self.index.search(&query).await }
+        };
+        if history.is_empty() {
+            return search(message.to_owned()).await;
+        }
+        let dependence = dependence(message);
+        let context = if dependence.is_some() || text::terms(message).len() < 2 {
+            self.conversation.context(message, history)
+        } else {
+            None
+        };
+        let Some(context) = context else {
+            return search(message.to_owned()).await;
+        };
+        match dependence {
+            Some(Dependence::Refers) => {
+                // The chunks about the subject first, those the message's
+                // words also found in their order, then the subject's others
+                // (the message may use words the profile does not:
+                // "*hardware*" for a Raspberry Pi), then what else the
+                // message found.
+                let with_message = search(in_context(message, &context.text)).await?;
+                let subject = search(in_context("", &context.text)).await?;
+                let named = with_message
+                    .iter()
+                    .chain(&subject)
+                    .any(|h| context.names(h));
+                let mut hits: Vec<Hit> = Vec::with_capacity(top_k);
+                for hit in with_message
+                    .iter()
+                    .filter(|h| context.names(h))
+                    .chain(subject.iter().filter(|h| !named || context.names(h)))
+                    .chain(&with_message)
+                {
+                    if !hits.iter().any(|h| h.chunk.id == hit.chunk.id) {
+                        hits.push(hit.clone());
+                    }
+                }
+                hits.truncate(top_k);
+                if hits.is_empty() {
+                    return search(message.to_owned()).await;
+                }
+                Ok(about_first(hits, &context))
+            }
+            Some(Dependence::Continues) => {
+                let hits = search(in_context(message, &context.text)).await?;
+                if hits.is_empty() {
+                    return search(message.to_owned()).await;
+                }
+                Ok(hits)
+            }
+            None => {
+                let alone = search(message.to_owned()).await?;
+                let with_context = search(in_context(message, &context.text)).await?;
+                let in_alone = |hit: &Hit| alone.iter().any(|h| h.chunk.id == hit.chunk.id);
+                let narrows = with_context
+                    .first()
+                    .is_some_and(|best| in_alone(best) || says_all(&best.chunk, message));
+                if alone.is_empty() || !narrows {
+                    return Ok(if alone.is_empty() {
+                        with_context
+                    } else {
+                        alone
+                    });
+                }
+                // What both searches found answers the message within the
+                // context: "why did you leave?" after Sternhaul is the answer
+                // on leaving, not the role at Sternhaul.
+                let (mut hits, rest): (Vec<Hit>, Vec<Hit>) =
+                    with_context.into_iter().partition(|h| in_alone(h));
+                hits.extend(rest);
+                let mut cap = f32::INFINITY;
+                for hit in &mut hits {
+                    cap = cap.min(hit.score);
+                    hit.score = cap;
+                }
+                Ok(hits)
+            }
+        }
+    }
+
     /// The composer's answer to `request`, whatever model is configured.
     pub fn compose(&self, request: &AnswerRequest) -> crate::compose::Composition {
         self.composer.compose(request)
@@ -217,28 +325,26 @@ impl<I: VectorIndex, M: ChatModel> Twin<I, M> {
     }
 }
 
+/// Whether `chunk` uses every content word of `message`, in its text or
+/// its metadata ("technologies" for a role that lists them).
+fn says_all(chunk: &crate::chunk::Chunk, message: &str) -> bool {
+    let wanted = text::terms(message);
+    if wanted.is_empty() {
+        return false;
+    }
+    let mut has = text::terms(&chunk.text);
+    for (key, value) in &chunk.metadata {
+        has.extend(text::terms(key));
+        has.extend(text::terms(value));
+    }
+    wanted.iter().all(|w| has.contains(w))
+}
+
 /// Keeps the last `turns` turns.
 fn trim_history(mut history: Vec<Turn>, turns: usize) -> Vec<Turn> {
     let skip = history.len().saturating_sub(turns);
     history.drain(..skip);
     history
-}
-
-/// The text retrieval runs on. A follow-up with fewer than two content words
-/// ("and the second one?") borrows the previous user turn, so the server can
-/// stay stateless and still resolve it.
-fn retrieval_text(message: &str, history: &[Turn]) -> String {
-    if text::terms(message).len() >= 2 {
-        return message.to_owned();
-    }
-    let previous = history
-        .iter()
-        .rev()
-        .find(|turn| turn.role == crate::model::Role::User);
-    match previous {
-        Some(turn) => format!("{} {}", turn.content, message),
-        None => message.to_owned(),
-    }
 }
 
 /// The `[n]` citation numbers used in `text`, ascending, each once, limited
@@ -263,6 +369,22 @@ pub fn cited_in(text: &str, hits: usize) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn says_all_reads_text_and_metadata() {
+        let mut metadata = std::collections::BTreeMap::new();
+        metadata.insert("technologies".to_owned(), "Python, RabbitMQ".to_owned());
+        let chunk = crate::chunk::Chunk::new(
+            crate::chunk::Section::Experience,
+            "Engineer at Acme",
+            "I rated call records.",
+            metadata,
+        );
+        assert!(says_all(&chunk, "Which technologies?"));
+        assert!(says_all(&chunk, "RabbitMQ and call records?"));
+        assert!(!says_all(&chunk, "Any hobbies?"));
+        assert!(!says_all(&chunk, "?"));
+    }
 
     #[test]
     fn cited_in_finds_valid_markers_once() {

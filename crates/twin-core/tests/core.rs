@@ -367,3 +367,61 @@ fn a_terse_follow_up_borrows_the_previous_question() {
         assert!(text.contains("1,200 stars"), "{text}");
     });
 }
+
+/// The twin's own answer to `question`, as a client would send it back.
+async fn said(twin: &Twin<EmbeddedIndex, ExtractiveComposer>, question: &str) -> Vec<Turn> {
+    let answer = twin.answer(ask(question)).await.unwrap();
+    vec![
+        Turn {
+            role: Role::User,
+            content: question.into(),
+        },
+        Turn {
+            role: Role::Assistant,
+            content: collect(answer.tokens).await,
+        },
+    ]
+}
+
+#[test]
+fn a_follow_up_is_about_what_the_last_answer_was_about() {
+    futures_executor::block_on(async {
+        let twin = twin(ExtractiveComposer::new(&fixture()));
+        let history = said(&twin, "What did you do at Quill Analytics?").await;
+        let answer = twin
+            .answer(Question {
+                message: "What did you use there?".into(),
+                history,
+            })
+            .await
+            .unwrap();
+        assert!(answer.hits[0].chunk.title.contains("Quill"), "{answer:?}");
+        let text = collect(answer.tokens).await;
+        assert!(text.contains("BigQuery"), "{text}");
+    });
+}
+
+#[test]
+fn a_new_topic_is_not_taken_for_a_follow_up() {
+    futures_executor::block_on(async {
+        let twin = twin(ExtractiveComposer::new(&fixture()));
+        let history = said(&twin, "Are you open to relocation?").await;
+        let answer = twin
+            .answer(Question {
+                message: "Any hobbies?".into(),
+                history: history.clone(),
+            })
+            .await
+            .unwrap();
+        assert_eq!(answer.hits[0].chunk.section, Section::Interests);
+        // A question that stands alone is searched alone.
+        let answer = twin
+            .answer(Question {
+                message: "Where did you study?".into(),
+                history,
+            })
+            .await
+            .unwrap();
+        assert_eq!(answer.hits[0].chunk.section, Section::Education);
+    });
+}

@@ -64,6 +64,12 @@ pub fn app(state: AppState) -> Router {
                 .layer(middleware::from_fn_with_state(state.clone(), limit::per_ip)),
         )
         .route(
+            "/api/feedback",
+            post(routes::feedback::feedback)
+                .fallback(routes::method_not_allowed)
+                .route_layer(middleware::from_fn_with_state(state.clone(), limit::per_ip)),
+        )
+        .route(
             "/api/metrics",
             get(routes::metrics::metrics).fallback(routes::method_not_allowed),
         )

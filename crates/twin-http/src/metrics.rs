@@ -72,6 +72,11 @@ struct Scope {
 }
 
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RatingLabel {
+    rating: &'static str,
+}
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct Upstream {
     dependency: &'static str,
     kind: &'static str,
@@ -150,6 +155,7 @@ pub struct Metrics {
     cache: Family<CacheResult, Counter>,
     degraded: Family<Reason, Counter>,
     rate_limited: Family<Scope, Counter>,
+    feedback: Family<RatingLabel, Counter>,
     upstream_errors: Family<Upstream, Counter>,
     dependency_up: Family<DependencyLabel, Gauge>,
     memory: Gauge<u64, AtomicU64>,
@@ -186,6 +192,7 @@ impl Metrics {
             cache: Family::default(),
             degraded: Family::default(),
             rate_limited: Family::default(),
+            feedback: Family::default(),
             upstream_errors: Family::default(),
             dependency_up: Family::default(),
             memory: Gauge::default(),
@@ -206,6 +213,9 @@ impl Metrics {
         }
         for result in ["hit", "miss"] {
             let _ = metrics.cache.get_or_create(&CacheResult { result });
+        }
+        for rating in ["up", "down"] {
+            let _ = metrics.feedback.get_or_create(&RatingLabel { rating });
         }
         for scope in ["ip", "llm"] {
             let _ = metrics.rate_limited.get_or_create(&Scope { scope });
@@ -260,6 +270,11 @@ impl Metrics {
             "twin_rate_limited",
             "Requests refused with 429, by scope (ip or llm)",
             metrics.rate_limited.clone(),
+        );
+        r.register(
+            "twin_feedback",
+            "Visitors' votes on answers, by rating (up or down)",
+            metrics.feedback.clone(),
         );
         r.register(
             "twin_upstream_errors",
@@ -351,6 +366,10 @@ impl Metrics {
 
     pub(crate) fn rate_limited(&self, scope: &'static str) {
         self.rate_limited.get_or_create(&Scope { scope }).inc();
+    }
+
+    pub(crate) fn feedback(&self, rating: &'static str) {
+        self.feedback.get_or_create(&RatingLabel { rating }).inc();
     }
 
     pub(crate) fn upstream_error(&self, dependency: Dependency, kind: ErrorKind) {

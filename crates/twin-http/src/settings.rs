@@ -53,6 +53,9 @@ pub struct Settings {
     /// `MCP_AUTH_TOKEN`, `TWIN_MCP_ALLOWED_ORIGINS`, `TWIN_MCP_ALLOWED_HOSTS`:
     /// who may use `/api/mcp`.
     pub mcp: McpSettings,
+    /// `GITHUB_REPO` + `GITHUB_TOKEN`, or `LINEAR_API_KEY` + `LINEAR_TEAM_ID`:
+    /// where unanswered questions and commented down-votes become tickets.
+    pub tickets: Option<twin_tickets::TicketConfig>,
 }
 
 /// Access to the MCP endpoint.
@@ -155,6 +158,7 @@ impl Default for Settings {
             max_concurrent_llm: 16,
             trust_proxy_headers: false,
             mcp: McpSettings::default(),
+            tickets: None,
         }
     }
 }
@@ -281,6 +285,20 @@ impl Settings {
                     hosts
                 },
             },
+            tickets: twin_tickets::TicketConfig::from_lookup(get).map_err(|error| {
+                use twin_tickets::ConfigError as E;
+                SettingsError {
+                    variable: match &error {
+                        E::Missing { missing, .. } => missing,
+                        E::Invalid { variable, .. } => variable,
+                        E::BothTrackers => "LINEAR_API_KEY",
+                    },
+                    message: match &error {
+                        E::Invalid { reason, .. } => reason.clone(),
+                        other => other.to_string(),
+                    },
+                }
+            })?,
         })
     }
 }

@@ -18,6 +18,9 @@ use twin_groq::{GroqClient, GroqConfig, GroqError, GroqModel};
 use twin_upstash::{UpstashClient, UpstashConfig, UpstashError, UpstashIndex};
 
 use twin_mcp::{Mcp, McpConfig};
+use twin_tickets::{Gap, Tickets};
+
+use crate::routes::feedback::Rating;
 
 use crate::backend::{Answerer, RemoteIndex, Retriever};
 use crate::cache::AnswerCache;
@@ -48,6 +51,8 @@ pub enum StateError {
     Upstash(#[from] UpstashError),
     #[error("cannot set up the chat model client: {0}")]
     Llm(#[from] GroqError),
+    #[error("cannot set up the ticket tracker client: {0}")]
+    Tickets(#[from] twin_tickets::TicketError),
 }
 
 /// Shared, cheaply cloned request state.
@@ -69,6 +74,7 @@ struct Inner {
     cache: Option<AnswerCache>,
     ip_limiter: Option<IpLimiter>,
     llm_slots: LlmSlots,
+    tickets: Option<Tickets>,
 }
 
 impl AppState {
@@ -137,6 +143,7 @@ impl AppState {
         let cache = AnswerCache::new(&settings.cache, twin.version().as_str());
         let ip_limiter = IpLimiter::new(settings.rate_limit_per_min);
         let llm_slots = LlmSlots::new(settings.max_concurrent_llm);
+        let tickets = settings.tickets.clone().map(Tickets::new).transpose()?;
         Ok(AppState {
             inner: Arc::new(Inner {
                 twin,
@@ -150,6 +157,7 @@ impl AppState {
                 cache,
                 ip_limiter,
                 llm_slots,
+                tickets,
             }),
         })
     }
@@ -219,8 +227,50 @@ impl AppState {
         self.inner.ip_limiter.as_ref()
     }
 
+    /// Files a ticket for a down-vote with a comment and its question, when
+    /// a tracker is configured. Awaited (up to [`TICKET_WAIT`]) rather than
+    /// spawned: a serverless instance may be frozen once it has answered.
+    pub(crate) async fn file_feedback(&self, feedback: &crate::routes::feedback::Feedback) {
+        let (Some(tickets), Rating::Down, Some(comment), Some(question)) = (
+            &self.inner.tickets,
+            feedback.rating,
+            &feedback.comment,
+            &feedback.question,
+        ) else {
+            return;
+        };
+        if let Some(gap) = Gap::down_vote(question, comment) {
+            file(tickets, gap).await;
+        }
+    }
+
+    /// Files a ticket for a question the profile does not cover, in the
+    /// background: the visitor's answer does not wait for the tracker.
+    pub(crate) fn file_unanswered(&self, question: &str) {
+        let Some(tickets) = self.inner.tickets.clone() else {
+            return;
+        };
+        if let Some(gap) = Gap::unanswered(question) {
+            tokio::spawn(async move { file(&tickets, gap).await });
+        }
+    }
+
     pub(crate) fn llm_slots(&self) -> &LlmSlots {
         &self.inner.llm_slots
+    }
+}
+
+/// How long a request waits for a ticket to be filed.
+const TICKET_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+async fn file(tickets: &Tickets, gap: Gap) {
+    let key = gap.key();
+    match tokio::time::timeout(TICKET_WAIT, tickets.file(gap)).await {
+        Ok(Ok(filed)) => tracing::info!(target: "twin::tickets", key, ?filed, "gap filed"),
+        Ok(Err(error)) => {
+            tracing::warn!(target: "twin::tickets", key, %error, "cannot file the gap")
+        }
+        Err(_) => tracing::warn!(target: "twin::tickets", key, "filing the gap timed out"),
     }
 }
 

@@ -33,6 +33,11 @@ pub(super) struct Group {
     /// section matches at full credit, rather than being one part of it
     /// (football -> interests), matching at the synonym credit.
     pub names_section: bool,
+    /// Whether a chunk can be *about* the concept (pay, visas, conflict),
+    /// rather than the concept being an action many chunks mention (cut,
+    /// improve). A chunk that uses the words of such a theme often carries
+    /// its token and matches any of its words in full.
+    pub theme: bool,
 }
 
 const fn concept(words: &'static [&'static str]) -> Group {
@@ -41,6 +46,17 @@ const fn concept(words: &'static [&'static str]) -> Group {
         alias: false,
         section: None,
         names_section: false,
+        theme: false,
+    }
+}
+
+const fn theme(words: &'static [&'static str]) -> Group {
+    Group {
+        words,
+        alias: false,
+        section: None,
+        names_section: false,
+        theme: true,
     }
 }
 
@@ -50,6 +66,7 @@ const fn topic(section: Section, words: &'static [&'static str]) -> Group {
         alias: false,
         section: Some(section),
         names_section: true,
+        theme: false,
     }
 }
 
@@ -59,6 +76,7 @@ const fn hobby(words: &'static [&'static str]) -> Group {
         alias: false,
         section: Some(Section::Interests),
         names_section: false,
+        theme: false,
     }
 }
 
@@ -68,6 +86,7 @@ const fn alias(words: &'static [&'static str]) -> Group {
         alias: true,
         section: None,
         names_section: false,
+        theme: false,
     }
 }
 
@@ -77,36 +96,42 @@ const fn alias(words: &'static [&'static str]) -> Group {
 #[rustfmt::skip]
 pub(super) const GROUPS: &[Group] = &[
     topic(Section::Education, &[
-        "education", "study", "studied", "studies", "university", "college", "degree", "school",
-        "graduate", "graduated", "graduation", "academic", "bachelor", "bachelors", "master",
-        "masters", "msc", "bsc", "phd", "diploma", "major", "thesis", "institute", "student",
-        "alma", "mater",
+        "education", "study", "studied", "studies", "studying", "university", "universities", "uni",
+        "college", "degree", "degrees", "school", "graduate", "graduated", "graduation", "academic",
+        "academia", "bachelor", "bachelors", "master", "masters", "msc", "bsc", "phd", "doctorate",
+        "diploma", "major", "thesis", "dissertation", "institute", "student", "alma", "mater",
+        "coursework", "course", "courses", "grade", "grades", "gpa", "qualification",
+        "qualifications",
     ]),
     topic(Section::Experience, &[
         "experience", "job", "jobs", "work", "worked", "employer", "employers", "employment",
         "employed", "company", "companies", "role", "roles", "position", "positions", "career",
         "professional", "occupation", "profession",
     ]),
-    concept(&[
-        "salary", "pay", "paid", "compensation", "money", "expectation", "expectations", "range",
-        "earn", "wage", "wages", "rate", "rates", "package", "equity",
+    theme(&[
+        "salary", "salaries", "pay", "paid", "compensation", "comp", "money", "range", "earn",
+        "earning", "earnings", "income", "remuneration", "wage", "wages", "package", "equity",
+        "bonus", "band", "ctc",
     ]),
+    // Relocation is not here: the location chunk says where someone lives,
+    // and whether they would move is an answer of its own (the theme below).
     topic(Section::Contact, &[
-        "contact", "location", "remote", "remotely", "relocate", "relocation", "relocating", "move",
-        "office", "onsite", "hybrid", "based", "live", "located", "city", "country", "timezone",
-        "travel", "reside", "residence",
+        "contact", "location", "remote", "remotely", "office", "onsite", "hybrid", "wfh", "commute",
+        "based", "live", "living", "located", "city", "country", "timezone", "travel", "travelling",
+        "traveling", "reside", "residence", "hometown",
     ]),
     topic(Section::Interests, &[
         "interests", "interest", "hobby", "hobbies", "fun", "passion", "passions", "weekend",
         "weekends", "enjoy", "leisure", "pastime", "pastimes", "outside", "play", "playing",
+        "relax", "relaxing", "unwind", "recharge", "downtime",
     ]),
     topic(Section::Contact, &[
         "contact", "email", "mail", "address", "reach", "touch", "message", "linkedin", "website",
-        "phone", "call", "connect",
+        "phone", "call", "connect", "schedule", "calendar", "appointment", "meeting", "book",
     ]),
     concept(&["current", "currently", "presently", "nowadays", "today"]),
     concept(&["programming", "coding", "code", "languages", "language"]),
-    concept(&[
+    theme(&[
         "talk", "talks", "conference", "conferences", "speaking", "speaker", "presentation",
         "presentations", "meetup", "meetups", "keynote",
     ]),
@@ -115,39 +140,114 @@ pub(super) const GROUPS: &[Group] = &[
         "replaced", "migrate", "migrated", "migration", "overhaul", "redesign", "redesigned",
     ]),
     topic(Section::Skills, &[
-        "skills", "skill", "tech", "technology", "technologies", "stack", "tool", "tools",
-        "proficient", "proficiency", "expertise", "strengths", "toolbox",
+        "skills", "skill", "skillset", "tech", "technology", "technologies", "stack", "tool",
+        "tools", "proficient", "proficiency", "expertise", "strengths", "strength", "strongest",
+        "toolbox", "competence", "competencies", "capabilities",
     ]),
     topic(Section::Project, &[
-        "project", "projects", "side", "portfolio", "oss", "repository", "repo", "built",
+        "project", "projects", "side", "portfolio", "oss", "repository", "repositories", "repo",
+        "repos", "built",
+    ]),
+    // Code shared with the world: open source, libraries, what one maintains.
+    theme(&[
+        "oss", "community", "github", "publish", "published", "publishing", "maintain",
+        "maintained", "maintainer", "library", "libraries", "crate", "crates", "contribute",
+        "contributed", "contributing", "contributions",
     ]),
     topic(Section::Goals, &[
         "goals", "goal", "next", "looking", "future", "aspiration", "aspirations", "ambition",
         "ambitions", "plan", "plans", "seeking", "target", "available", "availability", "start",
-        "notice", "hire", "hiring", "opportunity", "opportunities",
+        "begin", "earliest", "soon", "asap", "notice", "hire", "hiring", "offer", "offers",
+        "opportunity", "opportunities", "ideal", "dream",
     ]),
+
     topic(Section::Certifications, &[
         "certifications", "certification", "certificate", "certificates", "certified", "credential",
         "credentials", "accreditation", "cert", "certs",
     ]),
     topic(Section::Achievement, &[
-        "achievement", "achievements", "accomplishment", "accomplishments", "proud", "impact",
-        "success", "successes", "highlight", "highlights",
+        "achievement", "achievements", "accomplishment", "accomplishments", "accomplished", "proud",
+        "proudest", "impact", "success", "successes", "highlight", "highlights",
     ]),
     topic(Section::Contact, &[
-        "contact", "speak", "spoken", "fluent", "native", "languages", "bilingual",
+        "contact", "speak", "spoken", "fluent", "fluently", "native", "languages", "bilingual",
+        "multilingual", "polyglot", "tongue",
     ]),
     concept(&[
         "reduce", "reduced", "cut", "lower", "lowered", "decrease", "decreased", "halve", "halved",
         "shrink", "save", "saved", "savings",
     ]),
     concept(&[
-        "improve", "improved", "increase", "increased", "boost", "faster", "speed", "optimise",
-        "optimize", "optimised", "optimized",
+        "improve", "improved", "increase", "increased", "boost", "fast", "faster", "speed", "sped",
+        "quicker", "accelerate", "accelerated", "optimise", "optimize", "optimised", "optimized",
+    ]),
+    // Levels of seniority: mentoring "junior engineers" is mentoring
+    // engineers on their way to senior.
+    concept(&[
+        "junior", "juniors", "senior", "seniors", "seniority", "newcomer", "newcomers",
+    ]),
+    theme(&[
+        "lead", "led", "leader", "leadership", "manage", "managed", "managing", "manager",
+        "management", "boss", "supervise", "supervised", "supervisor", "mentor", "mentored",
+        "mentoring", "coach", "coached", "coaching",
+    ]),
+    // The questions recruiters ask about working with someone.
+    theme(&[
+        "team", "teams", "squad", "squads", "colleague", "colleagues", "coworker", "coworkers",
+        "teammate", "teammates", "peers",
+    ]),
+    theme(&[
+        "disagreement", "disagreements", "disagree", "conflict", "conflicts", "argument",
+        "arguments", "argue", "dispute", "disputes", "debate", "debates", "pushback", "clash",
+        "friction",
+    ]),
+    theme(&[
+        "failure", "failures", "fail", "failed", "mistake", "mistakes", "regret", "regrets",
+        "setback", "setbacks", "blunder", "wrong",
+    ]),
+    concept(&["learn", "learned", "learnt", "lesson", "lessons", "taught", "teach"]),
+    theme(&[
+        "challenging", "challenge", "challenges", "hard", "hardest", "difficult", "difficulty",
+        "toughest", "tough", "complex", "complicated", "tricky",
+    ]),
+    theme(&[
+        "style", "styles", "habit", "habits", "routine", "routines", "workflow", "methodology",
+    ]),
+    theme(&[
+        "decision", "decisions", "decide", "decided", "choice", "choices", "choose", "chose",
+        "tradeoff", "tradeoffs",
     ]),
     concept(&[
-        "lead", "led", "leader", "leadership", "manage", "managed", "manager", "management",
-        "mentor", "mentored", "mentoring",
+        "handle", "handled", "handling", "resolve", "resolved", "resolving", "settle", "tackle",
+        "navigate", "deal",
+    ]),
+    // Where and how someone works, beyond the contact chunk: the FAQ on
+    // remote work and relocation says "remote", "office" and "travel" too.
+    theme(&[
+        "remote", "remotely", "relocate", "relocation", "relocating", "move", "moving", "abroad",
+        "overseas", "emigrate", "office", "onsite", "hybrid", "wfh", "commute", "travel",
+    ]),
+    // Being on call: "on call" is rewritten to "oncall" (see PHRASES).
+    theme(&[
+        "oncall", "rotation", "rotations", "pager", "paging", "pages", "pagerduty",
+    ]),
+    theme(&[
+        "freelance", "freelancing", "freelancer", "contract", "contracts", "contractor",
+        "consulting", "consultant", "consultancy", "gig", "gigs", "hourly",
+    ]),
+    theme(&[
+        "visa", "visas", "sponsor", "sponsorship", "sponsored", "permit", "citizen", "citizenship",
+        "passport", "nationality", "authorisation", "authorization", "eligible",
+    ]),
+    theme(&[
+        "database", "databases", "db", "dbs", "rdbms", "datastore", "datastores",
+    ]),
+    theme(&[
+        "observability", "monitoring", "telemetry", "alerting", "dashboards",
+    ]),
+    theme(&[
+        "docker", "container", "containers", "containerised", "containerized", "orchestration",
+        "kubernetes",
     ]),
     // What people do outside work, so that "do you bake bread?" or "any
     // sports?" find the interests chunk (which says "sourdough" and
@@ -172,13 +272,13 @@ pub(super) const GROUPS: &[Group] = &[
     ]),
     hobby(&["photography", "photo", "photos", "camera", "cameras", "film"]),
     hobby(&["games", "game", "gaming", "chess", "boardgames", "videogames"]),
-    concept(&["cloud", "aws", "gcp", "azure", "provider", "providers"]),
+    theme(&["cloud", "aws", "gcp", "azure", "provider", "providers"]),
     alias(&["kubernetes", "k8s"]),
     alias(&["go", "golang"]),
     alias(&["javascript", "js"]),
     alias(&["typescript", "ts"]),
     alias(&["postgresql", "postgres", "psql"]),
-    alias(&["ai", "llm", "llms"]),
+    alias(&["ai", "ml", "llm", "llms", "genai", "chatgpt", "gpt"]),
     alias(&["cv", "resume", "résumé"]),
 ];
 
@@ -195,6 +295,26 @@ pub(super) const PHRASES: &[(&[&str], &str)] = &[
     (&["get", "in", "touch"], "contact"),
     (&["time", "zone"], "timezone"),
     (&["work", "from", "home"], "remote"),
+    // Time away from work is about hobbies, not about the job.
+    (&["not", "working"], "hobbies"),
+    (&["not", "at", "work"], "hobbies"),
+    (&["off", "work"], "hobbies"),
+    (&["after", "work"], "hobbies"),
+    (&["time", "off"], "hobbies"),
+    (&["days", "off"], "hobbies"),
+    (&["machine", "learning"], "ml"),
+    (&["deep", "learning"], "ml"),
+    (&["right", "to", "work"], "visa"),
+    (&["work", "permit"], "visa"),
+    (&["push", "back"], "disagree"),
+    (&["on", "call"], "oncall"),
+    (&["less", "experienced"], "junior"),
+    (&["more", "experienced"], "senior"),
+    // Wanting to join a company is about the next role.
+    (&["want", "to", "join"], "next"),
+    (&["like", "to", "join"], "next"),
+    (&["hoping", "to", "join"], "next"),
+    (&["looking", "to", "join"], "next"),
     // "What do you do at Acme?" asks for the role there.
     (&["do", "at"], "role"),
     // "Now" is a stop word, but "where do you work now?" asks for the
@@ -214,11 +334,16 @@ pub(super) const PHRASES: &[(&[&str], &str)] = &[
 /// cannot sink an otherwise matched question. Kept sorted (a test checks).
 #[rustfmt::skip]
 const WEAK_WORDS: &[&str] = &[
-    "became", "become", "becoming", "best", "come", "favorite", "favourite", "feel", "find", "gave",
-    "get", "getting", "give", "given", "giving", "got", "kind", "kinds", "look", "lot", "made",
-    "make", "making", "need", "new", "old", "older", "open", "put", "see", "sort", "take", "thing",
-    "things", "think", "type", "types", "use", "used", "uses", "using", "want", "wanted", "wants",
-    "way", "ways",
+    "able", "accept", "background", "became", "become", "becoming", "best", "came", "come",
+    "comfortable", "compare", "compared", "comparison", "consider", "considering", "difference",
+    "differences", "example", "examples", "favorite", "favourite", "feel", "find", "gave",
+    "generally", "get", "getting", "give", "given", "giving", "got", "happy", "help", "helped",
+    "helps", "highest", "hope", "hoped", "hopes", "hoping", "kind", "kinds", "latest", "long",
+    "look", "lot", "made", "main", "make", "making", "mind", "need", "new", "old", "older", "open",
+    "particular", "piece", "pieces", "possible", "prefer", "preferred", "production", "put", "ran",
+    "relate", "related", "relates", "relation", "relationship", "run", "running", "runs", "see",
+    "sort", "specific", "take", "tend", "thing", "things", "think", "type", "types", "typically",
+    "use", "used", "uses", "using", "usually", "want", "wanted", "wants", "way", "ways", "willing",
 ];
 
 /// The stems of [`WEAK_WORDS`], sorted.
@@ -351,10 +476,20 @@ impl Lexicon {
                     if distance == 0 {
                         continue;
                     }
+                    // A missing letter ("bilt", "wat") is the most common
+                    // typo of a short word; below four letters it is only
+                    // trusted to give a stop word ("car" is one letter from
+                    // "card").
+                    let missing_letter = other.len() == len + 1;
                     let allowed = match len {
-                        ..=4 => {
-                            *meaning == Meaning::Stop && len == 4 || is_transposition(&chars, other)
+                        3 => {
+                            *meaning == Meaning::Stop && missing_letter
+                                || is_transposition(&chars, other)
                         }
+                        // An extra letter or a changed one turns a stop word
+                        // into a real word too often ("she" and "shoe"): only
+                        // a missing letter or a swap is trusted.
+                        ..=4 => missing_letter || is_transposition(&chars, other),
                         5 => {
                             other.len() == 6
                                 || is_transposition(&chars, other)
@@ -396,7 +531,7 @@ fn is_doubled_letter(a: &[char], b: &[char]) -> bool {
 
 /// Optimal-string-alignment distance (Levenshtein plus adjacent swaps), or
 /// `None` once it is certain to exceed `max`.
-fn osa_distance(a: &[char], b: &[char], max: u32, rows: &mut Vec<u32>) -> Option<u32> {
+pub(crate) fn osa_distance(a: &[char], b: &[char], max: u32, rows: &mut Vec<u32>) -> Option<u32> {
     let (n, m) = (a.len(), b.len());
     if n.abs_diff(m) > max as usize {
         return None;
@@ -483,6 +618,9 @@ mod tests {
             "you",
             "what",
             "salary",
+            "built",
+            "she",
+            "card",
         ]);
         let check = |word: &str, expect: &[&str]| {
             let got: Vec<String> = lex
@@ -504,8 +642,15 @@ mod tests {
         check("yuo", &["stop/1"]);
         check("wher", &["stop/1"]);
         check("waht", &["stop/1"]);
-        // Short words are only corrected by a swap: "bake" is not "make".
+        // Short words are only corrected by a swap or a missing letter:
+        // "bake" is not "make", "shoe" is not "she", but "bilt" is "built".
         check("bake", &[]);
+        check("shoe", &[]);
+        check("bilt", &["built/1"]);
+        // Below four letters a missing letter only gives a stop word: "wat"
+        // is "what", "car" is not "card".
+        check("wat", &["stop/1"]);
+        check("car", &[]);
         // Nor is a five-letter word corrected by a substitution or a
         // deletion, but a missing letter is fine.
         check("bread", &[]);

@@ -39,6 +39,7 @@ use std::fmt;
 use std::sync::{LazyLock, Mutex, OnceLock, PoisonError};
 
 use hash::FxBuildHasher;
+pub(crate) use lexicon::osa_distance;
 use lexicon::{GROUP_STEMS, GROUPS, GROUPS_BY_STEM, Lexicon, Meaning, PHRASES, is_weak_stem};
 
 use crate::chunk::{Chunk, Section};
@@ -56,10 +57,28 @@ pub struct IndexConfig {
     /// question is about, so that one incidental word of a two-word question
     /// ("the meaning of *life*") is not enough.
     pub floor: f32,
+    /// Once one chunk clears [`IndexConfig::floor`], the question is
+    /// covered, and chunks down to this coverage are returned after the
+    /// ones that cleared it, as context, while `top_k` has room. A question
+    /// about two things ("what did you speed up at Sternhaul and at
+    /// Bursztyn?") or one that leans on an incidental word ("do you mentor
+    /// *junior* engineers?" matches a junior job's title better than the
+    /// mentoring answer) has its other chunk at about half the floor. The
+    /// floor alone still decides whether the profile covers the question.
+    /// Default 0.3; set it to the floor or above to return only chunks that
+    /// clear the floor.
+    pub context_floor: f32,
     /// The `k` of Reciprocal Rank Fusion, `score = sum(1 / (k + rank))`.
     /// Larger values flatten the difference between ranks. Default 60, the
     /// value from the original RRF paper.
     pub rrf_k: f32,
+    /// How much the coverage ranking counts in the fusion, relative to BM25
+    /// and the trigram cosine (1 each). Coverage says how much of the
+    /// question a chunk answers, the others how strongly it uses the
+    /// question's words, and a chunk that uses one of them often ("why did
+    /// you leave your last *job*?" for "would you move abroad for a job?")
+    /// should not outrank the one that answers all of it. Default 2.
+    pub coverage_weight: f32,
     /// BM25 term-frequency saturation. Default 1.2.
     pub bm25_k1: f32,
     /// BM25 length normalisation, `0` (none) to `1` (full). Default 0.4,
@@ -122,15 +141,17 @@ impl Default for IndexConfig {
     fn default() -> IndexConfig {
         IndexConfig {
             floor: 0.55,
+            context_floor: 0.3,
             rrf_k: 60.0,
+            coverage_weight: 2.0,
             bm25_k1: 1.2,
             bm25_b: 0.4,
             title_boost: 3,
             metadata_keys: vec!["technologies".to_owned()],
             synonym_credit: 0.7,
             fuzzy_credit: 0.8,
-            unknown_term_boost: 1.5,
-            weak_word_weight: 0.3,
+            unknown_term_boost: 1.0,
+            weak_word_weight: 0.0,
             summary_fallback: true,
             max_query_terms: 32,
             rank_depth: 100,
@@ -158,12 +179,20 @@ pub struct EmbeddedIndex {
     term_idf: Vec<f32>,
     /// The IDF a term would have if no chunk contained it.
     unknown_idf: f32,
+    /// The IDF of a term in a tenth of the chunks: the weight of a weak word
+    /// the corpus lacks, before the weak-word factor.
+    common_idf: f32,
     /// For each concept group, the ids of its terms the corpus contains.
     group_terms: Vec<Vec<u32>>,
     /// For each topic group, the term id of its section's token.
     group_sections: Vec<Option<u32>>,
+    /// For each concept group, the term id of its concept token, which the
+    /// chunks dense in the concept's words carry (see [`CONCEPT_DENSITY`]).
+    group_concepts: Vec<Option<u32>>,
     /// The corpus's distinct words (lower-cased) with their term ids.
     words: Vec<(Box<str>, u32)>,
+    /// Per term, whether some chunk's title uses it.
+    title_terms: Vec<bool>,
     /// The corpus's words bucketed for typo correction, built on the first
     /// query with a word the corpus does not know: most queries have none,
     /// so a cold start does not pay for it.
@@ -200,11 +229,22 @@ impl EmbeddedIndex {
         let title_weight = config.title_boost as f32;
         for chunk in &chunks {
             if title_weight > 0.0 {
-                builder.add_text(&chunk.title, title_weight);
+                // A trailing qualifier in parentheses ("Cut storage cost by
+                // 70% (Signalgrove)") says where, not what: it counts once,
+                // so that every achievement at a company does not outrank
+                // the answer to "why did you leave Signalgrove?".
+                let (title, qualifier) = split_qualifier(&chunk.title);
+                builder.in_title = true;
+                builder.add_text(title, title_weight);
+                builder.in_title = false;
+                builder.add_text(qualifier, 1.0);
             }
             builder.add_text(&chunk.text, 1.0);
             for key in &config.metadata_keys {
                 if let Some(value) = chunk.metadata.get(key) {
+                    // The key too: a chunk that lists its technologies
+                    // answers "which technologies?".
+                    builder.add_text(key, 1.0);
                     builder.add_text(value, 1.0);
                 }
             }
@@ -267,20 +307,27 @@ impl EmbeddedIndex {
     /// Turns the query text into weighted, expanded terms and trigrams.
     fn analyse(&self, text: &str) -> Analysis {
         let mut words: Vec<QueryWord> = Vec::new();
-        text::for_each_word(text, |word| {
+        text::for_each_raw_word(text, |raw, lower, sentence_start| {
             words.push(QueryWord {
-                lower: word.lower.to_owned(),
-                stop: word.stop,
+                lower: lower.to_owned(),
+                stop: text::is_stop_in_context(raw, lower, sentence_start),
                 phrase: false,
+                opens_part: sentence_start,
+                shared_before: false,
             });
         });
         if words.is_empty() {
             return Analysis::Empty;
         }
+        mark_parts(&mut words);
         let words = rewrite_phrases(words);
 
         let mut terms: Vec<QueryTerm> = Vec::new();
-        let mut stems: Vec<String> = Vec::new();
+        // Each distinct stem once, with its term if it has one.
+        let mut stems: Vec<(String, Option<usize>)> = Vec::new();
+        let mut part = 0usize;
+        // The terms the next part inherits, when it is a coordinated one.
+        let mut shared: Option<Vec<usize>> = None;
         let mut gram_words: Vec<&str> = Vec::new();
         let mut noise = false;
         // The verb right after "you" or "I" ("do you *contribute* to open
@@ -291,9 +338,27 @@ impl EmbeddedIndex {
             lower,
             stop,
             phrase,
+            opens_part,
+            shared_before,
         } in &words
         {
-            let verb = after_subject && !*stop && !*phrase;
+            if *shared_before {
+                let current = 1 << part;
+                shared = Some(
+                    (0..terms.len())
+                        .filter(|&t| terms[t].parts & current != 0)
+                        .collect(),
+                );
+            }
+            if *opens_part && terms.iter().any(|t| t.parts & (1 << part) != 0) {
+                part = (part + 1).min(MAX_PARTS - 1);
+                for t in shared.take().unwrap_or_default() {
+                    terms[t].parts |= 1 << part;
+                }
+            }
+            // A verb the concept table knows names the topic after all:
+            // "do you *mentor* juniors?", "what did you *earn* there?".
+            let verb = after_subject && !*stop && !*phrase && !self.names_topic(lower);
             after_subject = match lower.as_str() {
                 "you" | "i" | "we" => true,
                 _ if *stop => after_subject && ADVERBS.contains(&lower.as_str()),
@@ -307,14 +372,26 @@ impl EmbeddedIndex {
                 continue;
             }
             let stem = text::stem(lower);
-            if stems.contains(&stem) {
+            if let Some((_, seen)) = stems.iter().find(|(s, _)| *s == stem) {
+                // A word repeated in another part counts in that part too:
+                // "which AWS certification..., and where did you run AWS?"
+                if let Some(t) = *seen {
+                    terms[t].parts |= 1 << part;
+                }
                 continue;
             }
-            stems.push(stem);
-            let stem = stems.last().map(String::as_str).unwrap_or_default();
-            if let Some(term) = self.resolve(lower, stem, verb) {
+            let mut term = self.resolve(lower, &stem, verb);
+            if let Some(term) = &mut term {
+                term.parts = 1 << part;
+            }
+            stems.push((stem, term.is_some().then_some(terms.len())));
+            if let Some(term) = term {
+                // Trigrams are there to catch the spelling of the topic;
+                // weak words frame the question and only add noise to it.
+                if !term.vague {
+                    gram_words.push(lower);
+                }
                 terms.push(term);
-                gram_words.push(lower);
             }
         }
         if terms.is_empty() {
@@ -327,9 +404,22 @@ impl EmbeddedIndex {
             };
         }
         // "How old are you?" has a topic the profile lacks, and its one word
-        // would match any chunk that says "old": a question of weak words
-        // only matches nothing.
-        if terms.iter().all(|t| t.vague) {
+        // would match any chunk that says "old": a question (or a part of
+        // one) of weak words only matches nothing.
+        let mut parts = Vec::new();
+        for p in 0..MAX_PARTS {
+            let bit = 1u8 << p;
+            let mut total = 0.0;
+            let mut topical = false;
+            for t in terms.iter().filter(|t| t.parts & bit != 0) {
+                total += t.weight;
+                topical |= !t.vague;
+            }
+            if topical && total > 0.0 {
+                parts.push((bit, total));
+            }
+        }
+        if parts.is_empty() {
             return Analysis::Empty;
         }
 
@@ -356,7 +446,11 @@ impl EmbeddedIndex {
         for (_, weight) in &mut grams {
             *weight /= norm;
         }
-        Analysis::Terms(Query { terms, grams })
+        Analysis::Terms(Query {
+            terms,
+            grams,
+            parts,
+        })
     }
 
     /// What one content word of a query matches, or `None` for a misspelt
@@ -370,6 +464,8 @@ impl EmbeddedIndex {
             weight: self.unknown_idf,
             variants: Vec::new(),
             vague: is_weak_stem(stem),
+            parts: 0,
+            exact: true,
         };
         let mut weak = verb || term.vague;
         if let Some(&id) = self.terms.get(stem) {
@@ -394,6 +490,7 @@ impl EmbeddedIndex {
             }
             let mut weight: Option<f32> = None;
             let corrected = !corrections.is_empty();
+            term.exact = false;
             for (meaning, distance) in corrections {
                 let Meaning::Stem(stem) = meaning else {
                     continue;
@@ -413,6 +510,11 @@ impl EmbeddedIndex {
             term.weight = match weight {
                 Some(idf) => idf,
                 None if corrected => self.unknown_idf,
+                // A weak word the profile never uses ("*hoping* to make",
+                // "*willing* to move") frames the question all the same; it
+                // weighs as a word of ordinary frequency would, not as a
+                // foreign one.
+                None if term.vague => self.common_idf,
                 None => foreign,
             };
         }
@@ -429,6 +531,20 @@ impl EmbeddedIndex {
         term.variants
             .sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         Some(term)
+    }
+
+    /// Whether a verb names the question's topic rather than framing it: the
+    /// concept table knows it ("do you *mentor*...", "what did you *earn*")
+    /// or a chunk's title uses it ("where did you *intern*?" for "Software
+    /// Engineering Intern"), where "hold" in "which certifications do you
+    /// hold?" is neither.
+    fn names_topic(&self, lower: &str) -> bool {
+        let stem = text::stem(lower);
+        GROUPS_BY_STEM.contains_key(stem.as_str())
+            || self
+                .terms
+                .get(stem.as_str())
+                .is_some_and(|&id| self.title_terms.get(id as usize).copied().unwrap_or(false))
     }
 
     /// The corpus's words for typo correction, built on first use.
@@ -468,9 +584,26 @@ impl EmbeddedIndex {
             if group.section.is_some() && !group.names_section {
                 continue;
             }
-            let word_credit = if group.alias { credit } else { synonym_credit };
+            // A word of a theme in a chunk that is not about the theme (the
+            // chunk has its token otherwise) is weaker evidence than a
+            // synonym: "money" in "a platform that moves money" says little
+            // about pay.
+            let word_credit = if group.alias {
+                credit
+            } else if group.theme {
+                synonym_credit * self.config.synonym_credit
+            } else {
+                synonym_credit
+            };
             for &id in &self.group_terms[g as usize] {
                 variants.push((id, word_credit));
+            }
+            // A chunk that is about the concept (the salary answer says
+            // salary, range, compensation and equity) answers any of its
+            // words in full, not just at the synonym credit: "how much money
+            // do you want?" is about salary, whatever else mentions money.
+            if let Some(id) = self.group_concepts[g as usize] {
+                variants.push((id, credit));
             }
         }
     }
@@ -495,7 +628,8 @@ impl EmbeddedIndex {
 
         // The trigram cosine of every chunk that matched a term. Chunks that
         // matched none cannot clear the floor, so they are not ranked.
-        for &(id, weight) in &query.grams {
+        let trigrams = query.needs_trigrams();
+        for &(id, weight) in query.grams.iter().filter(|_| trigrams) {
             let postings = self.gram_postings.get(id);
             if postings.len() > self.config.trigram_max_df {
                 continue;
@@ -520,7 +654,14 @@ impl EmbeddedIndex {
             keys,
             fused,
         } = &mut s;
+        let coverage_weight = self.config.coverage_weight;
         for signal in [Signal::Bm25, Signal::Cosine, Signal::Coverage] {
+            let weight = match signal {
+                Signal::Coverage => coverage_weight,
+                Signal::Bm25 => 1.0,
+                Signal::Cosine if trigrams => 1.0,
+                Signal::Cosine => continue,
+            };
             keys.clear();
             keys.extend(touched.iter().map(|&d| {
                 let a = &acc[d as usize];
@@ -535,7 +676,7 @@ impl EmbeddedIndex {
                 if a.fused == 0.0 {
                     fused.push(d);
                 }
-                a.fused += 1.0 / (k + rank as f32 + 1.0);
+                a.fused += weight / (k + rank as f32 + 1.0);
             }
         }
         keys.clear();
@@ -544,14 +685,33 @@ impl EmbeddedIndex {
             (a.coverage >= floor).then_some((a.fused, a.coverage, d))
         }));
         // Normalise by the best possible fused score: first in all lists.
-        let max = 3.0 / (k + 1.0);
-        let hits = best_first(keys, top_k, by_key)
+        let max = (1.0 + f32::from(u8::from(trigrams)) + coverage_weight) / (k + 1.0);
+        let mut hits: Vec<Hit> = best_first(keys, top_k, by_key)
             .iter()
             .map(|&(score, _, d)| Hit {
                 chunk: self.chunks[d as usize].clone(),
                 score: (score / max).clamp(0.0, 1.0),
             })
             .collect();
+        // Context: chunks below the floor but above the context floor, after
+        // every chunk that cleared it, scores capped so they stay sorted.
+        let context_floor = self.config.context_floor - 1e-4;
+        if hits.len() < top_k && context_floor < floor {
+            keys.clear();
+            keys.extend(fused.iter().filter_map(|&d| {
+                let a = &acc[d as usize];
+                (a.coverage >= context_floor && a.coverage < floor)
+                    .then_some((a.fused, a.coverage, d))
+            }));
+            let mut cap = hits.last().map_or(1.0, |h| h.score);
+            for &(score, _, d) in best_first(keys, top_k - hits.len(), by_key) {
+                cap = cap.min((score / max).clamp(0.0, 1.0));
+                hits.push(Hit {
+                    chunk: self.chunks[d as usize].clone(),
+                    score: cap,
+                });
+            }
+        }
         s.reset();
         self.give_back(s);
         hits
@@ -562,10 +722,15 @@ impl EmbeddedIndex {
     /// seen for a term is its best credit for that term; the stamp makes sure
     /// it is counted once.
     fn match_terms(&self, query: &Query, s: &mut Scratch) {
-        let total_weight: f32 = query.terms.iter().map(|t| t.weight).sum();
         for (i, term) in query.terms.iter().enumerate() {
             let stamp = i as u32 + 1;
-            let share = term.weight / total_weight;
+            // The term's share of each part it is in.
+            let mut shares = [0.0f32; MAX_PARTS];
+            for (slot, &(bit, total)) in query.parts.iter().enumerate() {
+                if term.parts & bit != 0 {
+                    shares[slot] = term.weight / total;
+                }
+            }
             for &(id, credit) in &term.variants {
                 let idf = self.term_idf[id as usize] * credit;
                 for p in self.term_postings.get(id) {
@@ -576,10 +741,16 @@ impl EmbeddedIndex {
                             s.touched.push(p.doc);
                         }
                         acc.stamp = stamp;
-                        acc.coverage += share * credit;
+                        for (part, share) in acc.parts.iter_mut().zip(shares) {
+                            *part += share * credit;
+                        }
                     }
                 }
             }
+        }
+        for &d in &s.touched {
+            let acc = &mut s.acc[d as usize];
+            acc.coverage = acc.parts.iter().copied().fold(0.0, f32::max);
         }
     }
 
@@ -644,6 +815,63 @@ fn best_first<T>(items: &mut [T], n: usize, order: impl Fn(&T, &T) -> std::cmp::
     best
 }
 
+/// A question is cut into at most this many parts; the rest of a longer one
+/// belongs to its last part.
+const MAX_PARTS: usize = 4;
+
+/// Words after "and" that start a new question within a question: "...,
+/// and *which* library came out of it?", "and *did* you...".
+const PART_OPENERS: &[&str] = &[
+    "are", "can", "could", "did", "do", "does", "has", "have", "how", "is", "tell", "was", "were",
+    "what", "when", "where", "which", "who", "why", "will", "would",
+];
+
+/// Prepositions that, repeated after "and", coordinate two things asked the
+/// same question: "at Sternhaul and at Bursztyn".
+const COORDINATED: &[&str] = &["about", "at", "during", "for", "from", "in", "on", "with"];
+
+/// Marks where the parts of a question begin: at each sentence after the
+/// first (already marked by the caller), at a question word after a
+/// conjunction, at a preposition after "and" that repeats one of the same
+/// part, and at a word after "and" that coordinates with the word before
+/// it ("Rust and Go"); a coordinated part shares what was asked before the
+/// first of the pair.
+fn mark_parts(words: &mut [QueryWord]) {
+    if let Some(first) = words.first_mut() {
+        first.opens_part = false;
+    }
+    let mut part_start = 0;
+    for i in 1..words.len() {
+        if words[i].opens_part {
+            part_start = i;
+            continue;
+        }
+        if !matches!(
+            words[i - 1].lower.as_str(),
+            "and" | "also" | "plus" | "but" | "or"
+        ) {
+            continue;
+        }
+        let word = words[i].lower.as_str();
+        if PART_OPENERS.contains(&word) && words[i - 1].lower != "or" {
+            words[i].opens_part = true;
+            part_start = i;
+        } else if COORDINATED.contains(&word)
+            && let Some(j) = (part_start..i - 1).rev().find(|&j| words[j].lower == word)
+        {
+            words[j].shared_before = true;
+            words[i].opens_part = true;
+            part_start = i;
+        } else if !words[i].stop && i >= 2 && !words[i - 2].stop && i - 2 >= part_start {
+            // "Tell me about tramboard and pgfault": two things, each asked
+            // what was asked of the first.
+            words[i - 2].shared_before = true;
+            words[i].opens_part = true;
+            part_start = i;
+        }
+    }
+}
+
 /// Stop words that may sit between a subject and its verb ("have you
 /// *ever* managed").
 const ADVERBS: &[&str] = &["also", "ever", "just", "really", "still"];
@@ -652,6 +880,57 @@ const ADVERBS: &[&str] = &["also", "ever", "just", "really", "still"];
 /// of 5"): too common in chunks and too vague in questions to match on.
 fn is_short_number(word: &str) -> bool {
     word.len() <= 2 && word.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Splits a trailing parenthesised qualifier off a title: `("Cut storage
+/// cost", "(Signalgrove)")`. A title without one is returned whole.
+fn split_qualifier(title: &str) -> (&str, &str) {
+    let trimmed = title.trim_end();
+    if trimmed.ends_with(')')
+        && let Some(open) = trimmed.rfind(" (")
+        && !trimmed[..open].trim().is_empty()
+    {
+        return (&trimmed[..open], &trimmed[open..]);
+    }
+    (title, "")
+}
+
+/// Whether a lower-case word is one of the weak words that frame a question
+/// rather than name its topic ("use", "want", "run").
+pub(crate) fn is_weak_word(lower: &str) -> bool {
+    is_weak_stem(&text::stem(lower))
+}
+
+/// How many distinct words (stems) of a theme a chunk must use to be about
+/// it and carry its token: two, so that one incidental "money" (in "a
+/// platform that moves money") is not enough while an answer about pay,
+/// which says salary, range and compensation, is. A word in the title
+/// counts as two.
+const CONCEPT_DENSITY: f32 = 2.0;
+
+/// The theme groups a stem belongs to.
+fn concept_groups(stem: &str) -> &'static [u16] {
+    static CONCEPTS: LazyLock<HashMap<&'static str, Vec<u16>, FxBuildHasher>> =
+        LazyLock::new(|| {
+            GROUPS_BY_STEM
+                .iter()
+                .map(|(stem, groups)| {
+                    let concepts = groups
+                        .iter()
+                        .copied()
+                        .filter(|&g| GROUPS[g as usize].theme)
+                        .collect();
+                    (stem.as_str(), concepts)
+                })
+                .collect()
+        });
+    CONCEPTS.get(stem).map_or(&[], Vec::as_slice)
+}
+
+/// The pseudo-term a chunk about concept group `g` carries. The `@` keeps it
+/// apart from any word.
+fn concept_token(g: usize) -> String {
+    format!("@{g}")
 }
 
 /// The pseudo-term that marks a chunk's section. The `#` keeps it apart
@@ -667,6 +946,11 @@ struct QueryWord {
     stop: bool,
     /// Whether it replaced a phrase of [`PHRASES`].
     phrase: bool,
+    /// Whether it opens a part of the question (see [`Query::parts`]).
+    opens_part: bool,
+    /// Whether the next part inherits the terms before this word: "what did
+    /// you speed up *at* Sternhaul and at Bursztyn?" asks the same of both.
+    shared_before: bool,
 }
 
 /// Replaces the multi-word phrases of [`PHRASES`] with their concept word.
@@ -686,6 +970,8 @@ fn rewrite_phrases(words: Vec<QueryWord>) -> Vec<QueryWord> {
                     lower: (*replacement).to_owned(),
                     stop: false,
                     phrase: true,
+                    opens_part: words[i..end].iter().any(|w| w.opens_part),
+                    shared_before: words[i..end].iter().any(|w| w.shared_before),
                 });
                 i = end;
                 continue 'words;
@@ -742,6 +1028,13 @@ struct Query {
     /// Trigram ids with their weights, normalised over all of the query's
     /// trigrams (including those no chunk has).
     grams: Vec<(u32, f32)>,
+    /// The parts of the question that have a topic, each as its bit in
+    /// [`QueryTerm::parts`] and the total weight of its terms. A question is
+    /// cut into parts at its sentences and at "and" before a question word
+    /// ("what did you build at Sternhaul, *and which* library came out of
+    /// it?"); a chunk's coverage is its best coverage of one part, so a
+    /// question about two things finds the chunk for each.
+    parts: Vec<(u8, f32)>,
 }
 
 /// One content word of a query.
@@ -755,6 +1048,22 @@ struct QueryTerm {
     /// Whether the word is one of the weak words that say nothing about a
     /// topic ("old", "new", "want").
     vague: bool,
+    /// The parts of the question the word is in, as bits.
+    parts: u8,
+    /// Whether the word is spelt as the corpus or the concept table has
+    /// it, rather than corrected or unknown.
+    exact: bool,
+}
+
+impl Query {
+    /// Whether every topical word is spelt as the profile or the concept
+    /// table has it. The trigram signal is there for misspellings and
+    /// variant forms; without any, it only rewards chunks that repeat the
+    /// question's literal words ("money" in "money-moving") over the one
+    /// that answers it, so it is left out of the fusion.
+    fn needs_trigrams(&self) -> bool {
+        self.terms.iter().any(|t| !t.vague && !t.exact)
+    }
 }
 
 /// Per-chunk accumulators for one search, reused across searches. Zeroing
@@ -776,6 +1085,8 @@ struct Scratch {
 struct Acc {
     bm25: f32,
     coverage: f32,
+    /// Coverage of each part of the question; `coverage` is the best.
+    parts: [f32; MAX_PARTS],
     cosine: f32,
     fused: f32,
     /// 0 for an untouched chunk, else 1 + the last query term credited.
@@ -897,6 +1208,15 @@ struct Builder {
     doc_grams: Vec<u32>,
     doc_gram_tf: Vec<f32>,
     doc_len: Vec<f32>,
+    /// Per term, the concept groups its stem belongs to.
+    term_concepts: Vec<&'static [u16]>,
+    /// Whether the words being added are a title's.
+    in_title: bool,
+    /// Per term, whether some chunk's title uses it.
+    title_terms: Vec<bool>,
+    /// Per concept group, how often the current chunk uses its words.
+    doc_concept_tf: Vec<f32>,
+    doc_concepts: Vec<u16>,
 }
 
 impl Builder {
@@ -946,6 +1266,7 @@ impl Builder {
         if term == next {
             self.term_df.push(0);
             self.doc_term_tf.push(0.0);
+            self.term_concepts.resize(next as usize + 1, &[]);
         }
         let tf = &mut self.doc_term_tf[term as usize];
         if *tf == 0.0 {
@@ -966,6 +1287,13 @@ impl Builder {
             }
             None => self.new_word(lower),
         };
+        if self.in_title {
+            let term = self.word_info[word as usize].0 as usize;
+            if self.title_terms.len() <= term {
+                self.title_terms.resize(term + 1, false);
+            }
+            self.title_terms[term] = true;
+        }
         let tf = &mut self.doc_word_tf[word as usize];
         if *tf == 0.0 {
             self.doc_words.push(word);
@@ -977,10 +1305,13 @@ impl Builder {
     fn new_word(&mut self, lower: &str) -> u32 {
         let stem = text::stem(lower);
         let next = self.terms.len() as u32;
+        let concepts = concept_groups(&stem);
         let term = *self.terms.entry(stem.into()).or_insert(next);
         if term == next {
             self.term_df.push(0);
             self.doc_term_tf.push(0.0);
+            self.term_concepts.resize(next as usize, &[]);
+            self.term_concepts.push(concepts);
         }
         let start = self.word_grams.len() as u32;
         for_each_trigram(lower, |gram| {
@@ -1019,6 +1350,7 @@ impl Builder {
             }
         }
         self.doc_words.clear();
+        self.add_concept_tokens();
         let mut len = 0.0;
         for &term in &self.doc_terms {
             let tf = std::mem::take(&mut self.doc_term_tf[term as usize]);
@@ -1034,6 +1366,42 @@ impl Builder {
         }
         self.doc_grams.clear();
         self.doc_len.push(len);
+    }
+
+    /// Gives the current chunk the token of each theme of which it uses at
+    /// least [`CONCEPT_DENSITY`] distinct words (stems), or one of them
+    /// three times, as a title word is counted: "What team size do you
+    /// prefer?" is about teams.
+    fn add_concept_tokens(&mut self) {
+        if self.doc_concept_tf.is_empty() {
+            self.doc_concept_tf = vec![0.0; GROUPS.len()];
+        }
+        for &term in &self.doc_terms {
+            let groups = self.term_concepts.get(term as usize).copied();
+            // A word used three times (once in a title counts three times)
+            // weighs as two distinct words.
+            let weight = if self.doc_term_tf[term as usize] >= 3.0 {
+                2.0
+            } else {
+                1.0
+            };
+            for &g in groups.unwrap_or(&[]) {
+                let count = &mut self.doc_concept_tf[g as usize];
+                if *count == 0.0 {
+                    self.doc_concepts.push(g);
+                }
+                *count += weight;
+            }
+        }
+        let mut dense = Vec::new();
+        for g in self.doc_concepts.drain(..) {
+            if std::mem::take(&mut self.doc_concept_tf[g as usize]) >= CONCEPT_DENSITY {
+                dense.push(g);
+            }
+        }
+        for g in dense {
+            self.add_token(&concept_token(g as usize), 1.0);
+        }
     }
 
     fn finish(self, chunks: Vec<Chunk>, config: IndexConfig, summaries: Vec<u32>) -> EmbeddedIndex {
@@ -1100,9 +1468,15 @@ impl Builder {
             })
             .collect();
 
+        let group_concepts = (0..GROUPS.len())
+            .map(|g| self.terms.get(concept_token(g).as_str()).copied())
+            .collect();
+
         EmbeddedIndex {
             group_sections,
+            group_concepts,
             unknown_idf: bm25_idf(0.0),
+            common_idf: bm25_idf(n / 10.0),
             unknown_gram_idf: gram_idf_of(0.0),
             words: self
                 .words
@@ -1111,6 +1485,7 @@ impl Builder {
                 .map(|(word, id)| (word, self.word_info[id as usize].0))
                 .collect(),
             lexicon: OnceLock::new(),
+            title_terms: self.title_terms,
             terms: self.terms,
             term_postings,
             term_idf,

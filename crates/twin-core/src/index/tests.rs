@@ -303,6 +303,8 @@ fn phrases_are_rewritten() {
             lower: w.to_owned(),
             stop: false,
             phrase: false,
+            opens_part: false,
+            shared_before: false,
         })
         .collect();
     let out: Vec<String> = rewrite_phrases(words)
@@ -310,4 +312,217 @@ fn phrases_are_rewritten() {
         .map(|w| w.lower)
         .collect();
     assert_eq!(out, ["in", "my", "hobbies", "job"]);
+}
+
+#[test]
+fn chunks_below_the_floor_come_after_as_context() {
+    let index = index();
+    let strict = EmbeddedIndex::new(
+        corpus(),
+        IndexConfig {
+            context_floor: IndexConfig::default().floor,
+            ..IndexConfig::default()
+        },
+    );
+    // Halving the cost clears the floor; the Quill role matches "Quill"
+    // and "ingestion" but not "halve".
+    let question = "How did you halve ingestion costs at Quill?";
+    let with_context = index.search(question, 5);
+    let without = strict.search(question, 5);
+    assert!(!without.is_empty());
+    assert!(with_context.len() > without.len(), "{with_context:?}");
+    assert_eq!(with_context[..without.len()], without[..]);
+    for pair in with_context.windows(2) {
+        assert!(pair[0].score >= pair[1].score, "sorted");
+    }
+    // Context never makes an uncovered question covered.
+    check(&index, "What is the capital of Australia?", 5, &[]);
+}
+
+#[test]
+fn each_part_of_a_question_finds_its_chunk() {
+    let index = index();
+    let titles = |question: &str| -> Vec<String> {
+        index
+            .search(question, 5)
+            .into_iter()
+            .map(|h| h.chunk.title)
+            .collect()
+    };
+    let check_both = |question: &str, a: &str, b: &str| {
+        let got = titles(question);
+        assert!(
+            got.iter().any(|t| t.contains(a)) && got.iter().any(|t| t.contains(b)),
+            "{question:?}: {got:?}"
+        );
+    };
+    // Sentences, "and" before a question word, coordinated prepositions and
+    // coordinated names.
+    check_both(
+        "Where did you study? What are your salary expectations?",
+        "BSc",
+        "salary",
+    );
+    check_both(
+        "Where did you study, and what are your salary expectations?",
+        "BSc",
+        "salary",
+    );
+    check_both(
+        "What did you build at Harbor Freight Labs and at Quill Analytics?",
+        "Harbor Freight",
+        "Quill Analytics",
+    );
+    check_both(
+        "Tell me about climbing and Kafka",
+        "Interests",
+        "Harbor Freight",
+    );
+    // A part made of weak words only has no topic, and does not cover.
+    check(&index, "How old are you? Who won the world cup?", 5, &[]);
+}
+
+#[test]
+fn parts_are_marked_at_sentences_and_conjunctions() {
+    let marks = |text: &str| -> Vec<(String, bool, bool)> {
+        let mut words = Vec::new();
+        text::for_each_raw_word(text, |raw, lower, sentence_start| {
+            words.push(QueryWord {
+                lower: lower.to_owned(),
+                stop: text::is_stop_in_context(raw, lower, sentence_start),
+                phrase: false,
+                opens_part: sentence_start,
+                shared_before: false,
+            });
+        });
+        mark_parts(&mut words);
+        words
+            .into_iter()
+            .filter(|w| w.opens_part || w.shared_before)
+            .map(|w| (w.lower, w.opens_part, w.shared_before))
+            .collect()
+    };
+    let mark = |w: &str, opens: bool, shared: bool| (w.to_owned(), opens, shared);
+    assert_eq!(marks("Where did you study?"), vec![]);
+    assert_eq!(
+        marks("Hi. Where did you study?"),
+        vec![mark("where", true, false)]
+    );
+    assert_eq!(
+        marks("what did you build, and which library came out of it?"),
+        vec![mark("which", true, false)]
+    );
+    assert_eq!(
+        marks("what did you cut at Acme and at Quill?"),
+        vec![mark("at", false, true), mark("at", true, false)]
+    );
+    assert_eq!(
+        marks("tell me about Rust and Go"),
+        vec![mark("rust", false, true), mark("go", true, false)]
+    );
+    // "or" before a question word does not split ("or what?").
+    assert_eq!(marks("is it Rust or what"), vec![]);
+}
+
+#[test]
+fn a_chunk_about_a_theme_answers_its_words_in_full() {
+    let mut chunks = corpus();
+    chunks.push(chunk(
+        Section::Achievement,
+        "Made payment retries safe (Harbor Freight Labs)",
+        "I made every money-moving API safe to retry.",
+    ));
+    let index = EmbeddedIndex::new(chunks, IndexConfig::default());
+    // The salary answer never says "money" and the new chunk does, but the
+    // salary answer is about pay (salary, equity) and the other is not.
+    check_top(&index, "How much money do you want?", "salary");
+    check_top(&index, "What compensation are you after?", "salary");
+}
+
+#[test]
+fn a_verb_the_concept_table_or_a_title_knows_names_the_topic() {
+    let index = index();
+    // "do you *earn*": earning is the topic (the salary answer), not a
+    // framing verb like "use" in "do you use Rust?".
+    check_top(&index, "How much do you earn?", "salary");
+    // "Intern" is in no title here, "halve" is: "did you halve" is the topic.
+    check_top(&index, "What did you halve?", "Halved ingestion cost");
+    // "Hold" is neither: "which degree do you hold?" is about the degree.
+    check_top(&index, "Which degree do you hold?", "BSc");
+}
+
+#[test]
+fn weak_words_the_profile_lacks_do_not_sink_a_question() {
+    let index = index();
+    // "hoping" and "willing" frame the question; neither is in the corpus.
+    check_top(&index, "How much pay are you hoping for?", "salary");
+    check_top(&index, "Would you be willing to work remotely?", "Location");
+}
+
+#[test]
+fn trigrams_only_rank_a_query_that_needs_them() {
+    let index = index();
+    let needs = |text: &str| match index.analyse(text) {
+        Analysis::Terms(query) => query.needs_trigrams(),
+        _ => panic!("{text:?} has terms"),
+    };
+    assert!(!needs("Tell me about the ingestion pipeline"));
+    assert!(!needs("How much do you want to be paid?"));
+    assert!(needs("Tell me about the ingestoin pipeline"));
+    assert!(needs("Tell me about zorblax"));
+}
+
+#[test]
+fn a_title_qualifier_counts_once() {
+    assert_eq!(
+        split_qualifier("Halved ingestion cost (Quill Analytics)"),
+        ("Halved ingestion cost", " (Quill Analytics)")
+    );
+    assert_eq!(
+        split_qualifier("Skills: Languages"),
+        ("Skills: Languages", "")
+    );
+    assert_eq!(split_qualifier("(Acme)"), ("(Acme)", ""));
+    assert_eq!(
+        split_qualifier("MSc (Distinction) in Systems"),
+        ("MSc (Distinction) in Systems", "")
+    );
+}
+
+#[test]
+fn a_chunk_with_technologies_answers_which_technologies() {
+    let mut chunks = corpus();
+    let mut metadata = BTreeMap::new();
+    metadata.insert("technologies".to_owned(), "Erlang, Riak".to_owned());
+    chunks.push(Chunk::new(
+        Section::Experience,
+        "Engineer at Gullwing",
+        "From 2015 to 2016 I worked as Engineer at Gullwing.",
+        metadata,
+    ));
+    let index = EmbeddedIndex::new(chunks, IndexConfig::default());
+    check_top(
+        &index,
+        "Which technologies did you use at Gullwing?",
+        "Gullwing",
+    );
+}
+
+#[test]
+fn on_call_is_not_a_phone_call() {
+    let words: Vec<QueryWord> = "how do you feel about being on call"
+        .split(' ')
+        .map(|w| QueryWord {
+            lower: w.to_owned(),
+            stop: false,
+            phrase: false,
+            opens_part: false,
+            shared_before: false,
+        })
+        .collect();
+    let out: Vec<String> = rewrite_phrases(words)
+        .into_iter()
+        .map(|w| w.lower)
+        .collect();
+    assert_eq!(out.last().map(String::as_str), Some("oncall"));
 }

@@ -156,7 +156,15 @@ pub async fn chat(
                     }
                 }
             };
+            // A follow-up's words alone ("and the second one?") make no ticket.
+            let asked = question
+                .history
+                .is_empty()
+                .then(|| question.message.clone());
             let answer = twin.answer(question).await.map_err(index_error)?;
+            if let (false, Some(asked)) = (answer.covered, &asked) {
+                state.file_unanswered(asked);
+            }
             state
                 .metrics()
                 .retrieval(twin.index().kind(), answer.retrieval_time);

@@ -1,6 +1,7 @@
 //! Route handlers, one module per route, plus the shared fallbacks.
 
 pub mod chat;
+pub mod feedback;
 pub mod health;
 pub mod metrics;
 pub mod page;

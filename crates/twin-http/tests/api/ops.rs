@@ -466,3 +466,175 @@ async fn mcp_is_served_at_api_mcp_with_its_access_rules() {
             .contains(r#"twin_http_requests_total{route="/api/mcp",status="421"} 1"#)
     );
 }
+
+fn vote(body: serde_json::Value) -> Request<Body> {
+    Request::post("/api/feedback")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn feedback_is_validated_and_counted() {
+    let state = state(&[]);
+    let id = "ans_0123456789abcdef0123456789abcdef";
+    let reply = send(&state, vote(json!({ "answer_id": id, "rating": "up" }))).await;
+    assert_eq!(reply.status, StatusCode::ACCEPTED, "{}", reply.text());
+    assert_eq!(reply.json()["ok"], true);
+    let reply = send(
+        &state,
+        vote(json!({
+            "answer_id": id, "rating": "down",
+            "comment": "It missed my question about Kafka.",
+            "question": "Have you used Kafka?"
+        })),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::ACCEPTED);
+
+    for (body, field) in [
+        (json!({ "answer_id": "nope", "rating": "up" }), "answer_id"),
+        (json!({ "answer_id": id, "rating": "meh" }), "rating"),
+        (json!({ "answer_id": id }), "rating"),
+        (
+            json!({ "answer_id": id, "rating": "down", "comment": "x".repeat(501) }),
+            "comment",
+        ),
+        (
+            json!({ "answer_id": id, "rating": "up", "name": "Ann" }),
+            "name",
+        ),
+    ] {
+        let reply = send(&state, vote(body.clone())).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{body}");
+        let (_, message) = reply.error();
+        assert!(message.contains(field), "{body}: {message}");
+    }
+    let reply = send(
+        &state,
+        Request::get("/api/feedback").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::METHOD_NOT_ALLOWED);
+
+    let text = metrics(&state).await;
+    assert!(
+        text.contains(r#"twin_feedback_total{rating="up"} 1"#),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"twin_feedback_total{rating="down"} 1"#),
+        "{text}"
+    );
+}
+
+const GITHUB_SEARCH_EMPTY: &str =
+    include_str!("../../../twin-tickets/tests/data/github_search_empty.json");
+const GITHUB_ISSUE: &str = include_str!("../../../twin-tickets/tests/data/github_issue.json");
+
+async fn github() -> MockServer {
+    let github = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/search/issues"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(GITHUB_SEARCH_EMPTY))
+        .mount(&github)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/repos/octo/twin/issues"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("[]"))
+        .mount(&github)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/repos/octo/twin/issues"))
+        .respond_with(ResponseTemplate::new(201).set_body_string(GITHUB_ISSUE))
+        .mount(&github)
+        .await;
+    github
+}
+
+async fn created_issues(github: &MockServer) -> Vec<serde_json::Value> {
+    github
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter(|r| r.method.as_str() == "POST" && r.url.path() == "/repos/octo/twin/issues")
+        .map(|r| serde_json::from_slice(&r.body).unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_commented_down_vote_becomes_a_ticket() {
+    let github = github().await;
+    let state = state(&[
+        ("GITHUB_REPO", "octo/twin"),
+        ("GITHUB_TOKEN", "ghp_test_token_0123456789"),
+        ("GITHUB_API_URL", &github.uri()),
+    ]);
+    let reply = send(
+        &state,
+        vote(json!({
+            "answer_id": "ans_0123456789abcdef0123456789abcdef",
+            "rating": "down",
+            "comment": "It does not say since when.",
+            "question": "Where do you work now?"
+        })),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::ACCEPTED);
+    let issues = created_issues(&github).await;
+    assert_eq!(issues.len(), 1, "{issues:?}");
+    let body = issues[0]["body"].as_str().unwrap();
+    assert!(body.contains("Where do you work now?"), "{body}");
+    assert!(body.contains("It does not say since when."), "{body}");
+    assert!(body.contains("twin-gap:"), "{body}");
+
+    // An up-vote, or a down-vote without a comment, files nothing.
+    send(
+        &state,
+        vote(json!({
+            "answer_id": "ans_0123456789abcdef0123456789abcdef",
+            "rating": "down",
+            "question": "Where do you work now?"
+        })),
+    )
+    .await;
+    assert_eq!(created_issues(&github).await.len(), 1);
+}
+
+#[tokio::test]
+async fn an_uncovered_first_question_becomes_a_ticket() {
+    let github = github().await;
+    let state = state(&[
+        ("GITHUB_REPO", "octo/twin"),
+        ("GITHUB_TOKEN", "ghp_test_token_0123456789"),
+        ("GITHUB_API_URL", &github.uri()),
+    ]);
+    let reply = send(&state, question("What is your favourite opera?")).await;
+    assert_eq!(reply.json()["covered"], false);
+    // Filed in the background: wait for it, boundedly.
+    let mut issues = Vec::new();
+    for _ in 0..50 {
+        issues = created_issues(&github).await;
+        if !issues.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(issues.len(), 1);
+    assert!(
+        issues[0]["body"]
+            .as_str()
+            .unwrap()
+            .contains("What is your favourite opera?")
+    );
+    assert!(!format!("{:?}", state.settings()).contains("ghp_test_token"));
+}
+
+#[tokio::test]
+async fn half_a_tracker_configuration_is_a_start_up_error() {
+    let vars: HashMap<String, String> =
+        HashMap::from([("LINEAR_API_KEY".to_owned(), "lin_api_x".to_owned())]);
+    let error = Settings::from_lookup(|name| vars.get(name).cloned()).unwrap_err();
+    assert_eq!(error.variable, "LINEAR_TEAM_ID", "{error}");
+}
