@@ -3,9 +3,9 @@
 //!
 //! The names are a contract with `ops/prometheus/alerts.yml` and the Grafana
 //! dashboard beside it: rename one and the alerts go quiet. Every metric is
-//! per process; on Vercel each function instance counts its own requests,
-//! so scrape `twin serve` or the Lambda build for fleet-wide numbers, or
-//! read Vercel's own dashboards.
+//! per process: a long-running `twin serve` sees all its traffic, while on
+//! Vercel and Lambda each instance counts only its own, so a scrape samples
+//! one instance (the platforms' own dashboards see them all).
 
 use std::sync::atomic::AtomicU64;
 use std::time::Duration;
