@@ -9,6 +9,7 @@ use std::time::Instant;
 
 use axum::body::Bytes;
 use serde::Serialize;
+use tokio::task::JoinHandle;
 use twin_core::prompt::PromptBuilder;
 use twin_core::{
     Chunk, EmbeddedIndex, ExtractiveComposer, IndexConfig, Profile, ProfileError, Section, Twin,
@@ -244,15 +245,15 @@ impl AppState {
         }
     }
 
-    /// Files a ticket for a question the profile does not cover, in the
-    /// background: the visitor's answer does not wait for the tracker.
-    pub(crate) fn file_unanswered(&self, question: &str) {
-        let Some(tickets) = self.inner.tickets.clone() else {
-            return;
-        };
-        if let Some(gap) = Gap::unanswered(question) {
-            tokio::spawn(async move { file(&tickets, gap).await });
-        }
+    /// Starts filing a ticket for a question the profile does not cover,
+    /// when a tracker is configured. The answer goes out meanwhile; the
+    /// response ends only once the returned task has (at most
+    /// [`TICKET_WAIT`]), because a serverless instance may be frozen as soon
+    /// as its response is complete, and a task left running would be lost.
+    pub(crate) fn file_unanswered(&self, question: &str) -> Option<JoinHandle<()>> {
+        let tickets = self.inner.tickets.clone()?;
+        let gap = Gap::unanswered(question)?;
+        Some(tokio::spawn(async move { file(&tickets, gap).await }))
     }
 
     pub(crate) fn llm_slots(&self) -> &LlmSlots {

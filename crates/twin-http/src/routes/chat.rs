@@ -137,6 +137,7 @@ pub async fn chat(
         state.metrics().cache(cached.is_some());
     }
 
+    let mut ticket = None;
     let (answer, cache_state, slot) = match cached {
         Some(hit) => (from_cache(&hit), "hit", None),
         None => {
@@ -163,7 +164,7 @@ pub async fn chat(
                 .then(|| question.message.clone());
             let answer = twin.answer(question).await.map_err(index_error)?;
             if let (false, Some(asked)) = (answer.covered, &asked) {
-                state.file_unanswered(asked);
+                ticket = state.file_unanswered(asked);
             }
             state
                 .metrics()
@@ -194,6 +195,7 @@ pub async fn chat(
         log: log.clone(),
         cache_key: cache_key.filter(|_| cache_state == "miss"),
         started,
+        ticket,
         _slot: slot,
     };
 
@@ -238,10 +240,21 @@ struct Outcome {
     log: SharedAnswerLog,
     cache_key: Option<String>,
     started: Instant,
+    /// The ticket being filed for an uncovered question; the response ends
+    /// once it is (see [`AppState::file_unanswered`]).
+    ticket: Option<tokio::task::JoinHandle<()>>,
     _slot: Option<tokio::sync::OwnedSemaphorePermit>,
 }
 
 impl Outcome {
+    /// Waits for the ticket being filed, if any. Filing is bounded by its
+    /// own timeout and logs its own failures.
+    async fn settle(&mut self) {
+        if let Some(ticket) = self.ticket.take() {
+            let _ = ticket.await;
+        }
+    }
+
     fn first_token(&self, mode: AnswerMode) -> std::time::Duration {
         let elapsed = self.started.elapsed();
         if mode == AnswerMode::Generative {
@@ -390,6 +403,7 @@ async fn json(answer: Answer, answer_id: &str, mut outcome: Outcome) -> Response
         covered,
         cited,
     }));
+    outcome.settle().await;
     match body {
         Ok(body) => (
             [(
@@ -412,7 +426,8 @@ async fn json(answer: Answer, answer_id: &str, mut outcome: Outcome) -> Response
 enum Phase {
     Meta,
     Tokens,
-    Finished,
+    /// The last event is out; the stream ends once a ticket being filed is.
+    Settling,
 }
 
 struct Streaming {
@@ -491,7 +506,7 @@ fn sse(
                 }
                 Some(Err(error)) => {
                     tracing::warn!(answer_id = s.answer_id, %error, "answer broke off");
-                    s.phase = Phase::Finished;
+                    s.phase = Phase::Settling;
                     s.outcome.finish(None);
                     json_event(
                         "error",
@@ -502,12 +517,15 @@ fn sse(
                     )
                 }
                 None => {
-                    s.phase = Phase::Finished;
+                    s.phase = Phase::Settling;
                     let done = s.done();
                     json_event("done", &done)
                 }
             },
-            Phase::Finished => return None,
+            Phase::Settling => {
+                s.outcome.settle().await;
+                return None;
+            }
         };
         Some((Ok(event), s))
     });
