@@ -124,36 +124,33 @@ pub async fn backup(
     write_line(out, &header)?;
     let mut counts = Counts::default();
     let mut total = 0;
+    let mut range = Range::new("0", RANGE_PAGE);
+    range.include_vectors = true;
+    range.include_metadata = true;
+    range.include_data = true;
     for namespace in namespaces {
         let mut count = 0;
-        let mut cursor = String::from("0");
-        loop {
-            let mut range = Range::new(cursor, RANGE_PAGE);
-            range.include_vectors = true;
-            range.include_metadata = true;
-            range.include_data = true;
-            let page = client.range(&namespace, &range).await?;
-            for vector in page.vectors {
-                write_line(
-                    out,
-                    &BackupRecord {
-                        namespace: namespace.clone(),
-                        id: vector.id,
-                        vector: vector.vector,
-                        metadata: vector.metadata,
-                        data: vector.data,
-                    },
-                )?;
-                count += 1;
-            }
-            total += count - counts.0.get(&namespace).copied().unwrap_or(0);
-            counts.0.insert(namespace.clone(), count);
-            progress(total);
-            if page.next_cursor.is_empty() {
-                break;
-            }
-            cursor = page.next_cursor;
-        }
+        client
+            .scan(&namespace, &range, |page| {
+                for vector in page {
+                    write_line(
+                        out,
+                        &BackupRecord {
+                            namespace: namespace.clone(),
+                            id: vector.id,
+                            vector: vector.vector,
+                            metadata: vector.metadata,
+                            data: vector.data,
+                        },
+                    )?;
+                    count += 1;
+                    total += 1;
+                }
+                progress(total);
+                Ok::<_, BackupError>(())
+            })
+            .await?;
+        counts.0.insert(namespace, count);
     }
     write_line(
         out,

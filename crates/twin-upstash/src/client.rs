@@ -168,6 +168,26 @@ impl UpstashClient {
             .await
     }
 
+    /// Pages through a whole namespace with `range`, from `request`'s cursor
+    /// to the end, handing each page's records to `each`. `each` may fail
+    /// with its own error (a backup's write), which stops the scan.
+    pub async fn scan<E: From<UpstashError>>(
+        &self,
+        namespace: &str,
+        request: &Range,
+        mut each: impl FnMut(Vec<VectorRecord>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let mut request = request.clone();
+        loop {
+            let page = self.range(namespace, &request).await?;
+            each(page.vectors)?;
+            if page.next_cursor.is_empty() {
+                return Ok(());
+            }
+            request.cursor = page.next_cursor;
+        }
+    }
+
     /// Deletes vectors by ids, id prefix or metadata filter and returns how
     /// many went (`DELETE /delete/{namespace}`).
     pub async fn delete(&self, namespace: &str, request: &Delete) -> Result<u64, UpstashError> {

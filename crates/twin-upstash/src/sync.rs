@@ -80,17 +80,13 @@ pub async fn remote_ids(
     namespace: &str,
 ) -> Result<Vec<ChunkId>, UpstashError> {
     let mut ids = Vec::new();
-    let mut cursor = String::from("0");
-    loop {
-        let page = client
-            .range(namespace, &Range::new(cursor, RANGE_PAGE))
-            .await?;
-        ids.extend(page.vectors.into_iter().map(|v| ChunkId::new(v.id)));
-        if page.next_cursor.is_empty() {
-            return Ok(ids);
-        }
-        cursor = page.next_cursor;
-    }
+    client
+        .scan(namespace, &Range::new("0", RANGE_PAGE), |page| {
+            ids.extend(page.into_iter().map(|v| ChunkId::new(v.id)));
+            Ok::<_, UpstashError>(())
+        })
+        .await?;
+    Ok(ids)
 }
 
 /// Compares `chunks` with what their namespace holds.
@@ -213,27 +209,25 @@ pub async fn sync(
 /// The manifest's records; an index never synced has none.
 pub async fn manifest(client: &UpstashClient) -> Result<Vec<NamespaceRecord>, UpstashError> {
     let mut records = Vec::new();
-    let mut cursor = String::from("0");
-    loop {
-        let mut range = Range::new(cursor, RANGE_PAGE);
-        range.include_metadata = true;
-        let page = client.range(MANIFEST_NAMESPACE, &range).await?;
-        records.extend(page.vectors.into_iter().map(|v| {
-            NamespaceRecord {
-                synced_at: v
-                    .metadata
-                    .as_ref()
-                    .and_then(|m| m.get("synced_at_ms"))
-                    .and_then(serde_json::Value::as_u64)
-                    .unwrap_or(0),
-                namespace: v.id,
-            }
-        }));
-        if page.next_cursor.is_empty() {
-            return Ok(records);
-        }
-        cursor = page.next_cursor;
-    }
+    let mut range = Range::new("0", RANGE_PAGE);
+    range.include_metadata = true;
+    client
+        .scan(MANIFEST_NAMESPACE, &range, |page| {
+            records.extend(page.into_iter().map(|v| {
+                NamespaceRecord {
+                    synced_at: v
+                        .metadata
+                        .as_ref()
+                        .and_then(|m| m.get("synced_at_ms"))
+                        .and_then(serde_json::Value::as_u64)
+                        .unwrap_or(0),
+                    namespace: v.id,
+                }
+            }));
+            Ok::<_, UpstashError>(())
+        })
+        .await?;
+    Ok(records)
 }
 
 pub(crate) fn unix_millis() -> u64 {
