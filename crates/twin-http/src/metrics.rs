@@ -77,6 +77,15 @@ struct RatingLabel {
 }
 
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct TicketOutcome {
+    outcome: &'static str,
+}
+
+/// What became of a gap handed to the ticket tracker.
+pub(crate) const TICKET_OUTCOMES: [&str; 5] =
+    ["created", "commented", "throttled", "failed", "timed_out"];
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct Upstream {
     dependency: &'static str,
     kind: &'static str,
@@ -156,6 +165,7 @@ pub struct Metrics {
     degraded: Family<Reason, Counter>,
     rate_limited: Family<Scope, Counter>,
     feedback: Family<RatingLabel, Counter>,
+    tickets: Family<TicketOutcome, Counter>,
     upstream_errors: Family<Upstream, Counter>,
     dependency_up: Family<DependencyLabel, Gauge>,
     memory: Gauge<u64, AtomicU64>,
@@ -193,6 +203,7 @@ impl Metrics {
             degraded: Family::default(),
             rate_limited: Family::default(),
             feedback: Family::default(),
+            tickets: Family::default(),
             upstream_errors: Family::default(),
             dependency_up: Family::default(),
             memory: Gauge::default(),
@@ -216,6 +227,9 @@ impl Metrics {
         }
         for rating in ["up", "down"] {
             let _ = metrics.feedback.get_or_create(&RatingLabel { rating });
+        }
+        for outcome in TICKET_OUTCOMES {
+            let _ = metrics.tickets.get_or_create(&TicketOutcome { outcome });
         }
         for scope in ["ip", "llm"] {
             let _ = metrics.rate_limited.get_or_create(&Scope { scope });
@@ -275,6 +289,12 @@ impl Metrics {
             "twin_feedback",
             "Visitors' votes on answers, by rating (up or down)",
             metrics.feedback.clone(),
+        );
+        r.register(
+            "twin_tickets",
+            "Unanswered questions and commented down-votes handed to the ticket tracker, \
+             by outcome (created, commented, throttled, failed, timed_out)",
+            metrics.tickets.clone(),
         );
         r.register(
             "twin_upstream_errors",
@@ -370,6 +390,13 @@ impl Metrics {
 
     pub(crate) fn feedback(&self, rating: &'static str) {
         self.feedback.get_or_create(&RatingLabel { rating }).inc();
+    }
+
+    /// Counts a gap handed to the tracker; `outcome` is one of
+    /// [`TICKET_OUTCOMES`].
+    pub(crate) fn ticket(&self, outcome: &'static str) {
+        debug_assert!(TICKET_OUTCOMES.contains(&outcome), "{outcome}");
+        self.tickets.get_or_create(&TicketOutcome { outcome }).inc();
     }
 
     pub(crate) fn upstream_error(&self, dependency: Dependency, kind: ErrorKind) {

@@ -19,7 +19,7 @@ use twin_groq::{GroqClient, GroqConfig, GroqError, GroqModel};
 use twin_upstash::{UpstashClient, UpstashConfig, UpstashError, UpstashIndex};
 
 use twin_mcp::{Mcp, McpConfig};
-use twin_tickets::{Gap, Tickets};
+use twin_tickets::{Filed, Gap, Tickets};
 
 use crate::routes::feedback::Rating;
 
@@ -241,7 +241,7 @@ impl AppState {
             return;
         };
         if let Some(gap) = Gap::down_vote(question, comment) {
-            file(tickets, gap).await;
+            file(tickets, gap, &self.inner.metrics).await;
         }
     }
 
@@ -253,7 +253,10 @@ impl AppState {
     pub(crate) fn file_unanswered(&self, question: &str) -> Option<JoinHandle<()>> {
         let tickets = self.inner.tickets.clone()?;
         let gap = Gap::unanswered(question)?;
-        Some(tokio::spawn(async move { file(&tickets, gap).await }))
+        let metrics = self.inner.metrics.clone();
+        Some(tokio::spawn(
+            async move { file(&tickets, gap, &metrics).await },
+        ))
     }
 
     pub(crate) fn llm_slots(&self) -> &LlmSlots {
@@ -264,15 +267,20 @@ impl AppState {
 /// How long a request waits for a ticket to be filed.
 const TICKET_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
-async fn file(tickets: &Tickets, gap: Gap) {
+async fn file(tickets: &Tickets, gap: Gap, metrics: &Metrics) {
     let key = gap.key();
-    match tokio::time::timeout(TICKET_WAIT, tickets.file(gap)).await {
-        Ok(Ok(filed)) => tracing::info!(target: "twin::tickets", key, ?filed, "gap filed"),
-        Ok(Err(error)) => {
-            tracing::warn!(target: "twin::tickets", key, %error, "cannot file the gap")
+    // `Tickets::file` logs what became of the gap; only a timeout is ours.
+    let outcome = match tokio::time::timeout(TICKET_WAIT, tickets.file(gap)).await {
+        Ok(Ok(Filed::Created { .. })) => "created",
+        Ok(Ok(Filed::Commented { .. })) => "commented",
+        Ok(Ok(Filed::Throttled)) => "throttled",
+        Ok(Err(_)) => "failed",
+        Err(_) => {
+            tracing::warn!(target: "twin::tickets", key, "filing the gap timed out");
+            "timed_out"
         }
-        Err(_) => tracing::warn!(target: "twin::tickets", key, "filing the gap timed out"),
-    }
+    };
+    metrics.ticket(outcome);
 }
 
 /// The MCP server's access rules: loopback by default, plus what the

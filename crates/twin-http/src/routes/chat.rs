@@ -137,7 +137,11 @@ pub async fn chat(
         state.metrics().cache(cached.is_some());
     }
 
-    let mut ticket = None;
+    // A follow-up's words alone ("and the second one?") make no ticket.
+    let asked = question
+        .history
+        .is_empty()
+        .then(|| question.message.clone());
     let (answer, cache_state, slot) = match cached {
         Some(hit) => (from_cache(&hit), "hit", None),
         None => {
@@ -157,21 +161,19 @@ pub async fn chat(
                     }
                 }
             };
-            // A follow-up's words alone ("and the second one?") make no ticket.
-            let asked = question
-                .history
-                .is_empty()
-                .then(|| question.message.clone());
             let answer = twin.answer(question).await.map_err(index_error)?;
-            if let (false, Some(asked)) = (answer.covered, &asked) {
-                ticket = state.file_unanswered(asked);
-            }
             state
                 .metrics()
                 .retrieval(twin.index().kind(), answer.retrieval_time);
             let cache_state = if cache_key.is_some() { "miss" } else { "off" };
             (answer, cache_state, slot)
         }
+    };
+    // Every time an uncovered question is asked counts, cached or not: the
+    // tracker adds a comment to its ticket for each repeat.
+    let ticket = match (answer.covered, &asked) {
+        (false, Some(asked)) => state.file_unanswered(asked),
+        _ => None,
     };
     if let Some(error) = &answer.model_error {
         state.count_degraded(degraded_reason(error));

@@ -634,6 +634,63 @@ async fn an_uncovered_first_question_becomes_a_ticket_before_the_response_ends()
 }
 
 #[tokio::test]
+async fn an_uncovered_question_answered_from_the_cache_still_reaches_the_tracker() {
+    let github = github().await;
+    let state = state(&[
+        ("GITHUB_REPO", "octo/twin"),
+        ("GITHUB_TOKEN", "ghp_test_token_0123456789"),
+        ("GITHUB_API_URL", &github.uri()),
+    ]);
+    let before = metrics(&state).await;
+    for outcome in ["created", "commented", "throttled", "failed", "timed_out"] {
+        let zero = format!(r#"twin_tickets_total{{outcome="{outcome}"}} 0"#);
+        assert!(before.contains(&zero), "{zero} in {before}");
+    }
+    send(&state, question("What is your favourite opera?")).await;
+    send(&state, question("What is your favourite opera?")).await;
+    let text = metrics(&state).await;
+    assert!(
+        text.contains(r#"twin_cache_requests_total{result="hit"} 1"#),
+        "{text}"
+    );
+    // The repeat, answered from the cache, is handed to the tracker too,
+    // which decides: here the comment interval holds it back.
+    assert!(
+        text.contains(r#"twin_tickets_total{outcome="created"} 1"#),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"twin_tickets_total{outcome="throttled"} 1"#),
+        "{text}"
+    );
+    assert_eq!(created_issues(&github).await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_tracker_that_fails_is_counted_and_the_answer_still_comes() {
+    let github = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(401).set_body_string(r#"{"message":"Bad credentials"}"#),
+        )
+        .mount(&github)
+        .await;
+    let state = state(&[
+        ("GITHUB_REPO", "octo/twin"),
+        ("GITHUB_TOKEN", "ghp_test_token_0123456789"),
+        ("GITHUB_API_URL", &github.uri()),
+    ]);
+    let reply = send(&state, question("What is your favourite opera?")).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.json()["covered"], false);
+    let text = metrics(&state).await;
+    assert!(
+        text.contains(r#"twin_tickets_total{outcome="failed"} 1"#),
+        "{text}"
+    );
+}
+
+#[tokio::test]
 async fn a_covered_question_or_a_follow_up_files_no_ticket() {
     let github = github().await;
     let state = state(&[
