@@ -248,8 +248,15 @@ fn error(status: u16, message: &str) -> Response {
     (code, Json(json!({ "error": message, "status": status }))).into_response()
 }
 
-fn ok(result: Value) -> Response {
-    Json(json!({ "result": result })).into_response()
+/// What every handler returns: a rejection short-circuits with `?`.
+type Reply = Result<Response, Response>;
+
+fn ok(result: Value) -> Reply {
+    Ok(Json(json!({ "result": result })).into_response())
+}
+
+fn fail(status: u16, message: &str) -> Reply {
+    Err(error(status, message))
 }
 
 fn parse(body: &str) -> Result<Value, Response> {
@@ -292,7 +299,7 @@ fn render(vector: &StoredVector, request: &Value, score: Option<f32>) -> Value {
     Value::Object(out)
 }
 
-async fn upsert_default(s: State<Shared>, h: HeaderMap, body: String) -> Response {
+async fn upsert_default(s: State<Shared>, h: HeaderMap, body: String) -> Reply {
     upsert(s, Path(String::new()), h, body).await
 }
 
@@ -301,22 +308,16 @@ async fn upsert(
     Path(ns): Path<String>,
     headers: HeaderMap,
     body: String,
-) -> Response {
-    let mut guard = match begin(&store, &headers, "upsert", &ns, true) {
-        Ok(guard) => guard,
-        Err(response) => return response,
-    };
-    let request = match parse(&body) {
-        Ok(request) => request,
-        Err(response) => return response,
-    };
+) -> Reply {
+    let mut guard = begin(&store, &headers, "upsert", &ns, true)?;
+    let request = parse(&body)?;
     let mut parsed = Vec::new();
     for item in items(request) {
         let Some(id) = item.get("id").and_then(id_string) else {
-            return error(400, "every vector needs an id");
+            return fail(400, "every vector needs an id");
         };
         let Some(values) = item.get("vector").and_then(Value::as_array) else {
-            return error(400, "every vector needs a vector");
+            return fail(400, "every vector needs a vector");
         };
         let vector: Vec<f32> = values
             .iter()
@@ -326,7 +327,7 @@ async fn upsert(
         if let Some(dimension) = dimension(&guard)
             && dimension != vector.len()
         {
-            return error(
+            return fail(
                 422,
                 &format!(
                     "Invalid vector dimension: {}, expected: {dimension}",
@@ -348,7 +349,7 @@ async fn upsert(
     ok(json!("Success"))
 }
 
-async fn upsert_data_default(s: State<Shared>, h: HeaderMap, body: String) -> Response {
+async fn upsert_data_default(s: State<Shared>, h: HeaderMap, body: String) -> Reply {
     upsert_data(s, Path(String::new()), h, body).await
 }
 
@@ -357,22 +358,16 @@ async fn upsert_data(
     Path(ns): Path<String>,
     headers: HeaderMap,
     body: String,
-) -> Response {
-    let mut guard = match begin(&store, &headers, "upsert-data", &ns, true) {
-        Ok(guard) => guard,
-        Err(response) => return response,
-    };
-    let request = match parse(&body) {
-        Ok(request) => request,
-        Err(response) => return response,
-    };
+) -> Reply {
+    let mut guard = begin(&store, &headers, "upsert-data", &ns, true)?;
+    let request = parse(&body)?;
     let mut parsed = Vec::new();
     for item in items(request) {
         let (Some(id), Some(data)) = (
             item.get("id").and_then(id_string),
             item.get("data").and_then(Value::as_str),
         ) else {
-            return error(400, "every record needs an id and data");
+            return fail(400, "every record needs an id and data");
         };
         parsed.push(StoredVector {
             id,
@@ -390,7 +385,7 @@ async fn upsert_data(
     ok(json!("Success"))
 }
 
-async fn range_default(s: State<Shared>, h: HeaderMap, body: String) -> Response {
+async fn range_default(s: State<Shared>, h: HeaderMap, body: String) -> Reply {
     range(s, Path(String::new()), h, body).await
 }
 
@@ -399,17 +394,11 @@ async fn range(
     Path(ns): Path<String>,
     headers: HeaderMap,
     body: String,
-) -> Response {
-    let guard = match begin(&store, &headers, "range", &ns, false) {
-        Ok(guard) => guard,
-        Err(response) => return response,
-    };
-    let request = match parse(&body) {
-        Ok(request) => request,
-        Err(response) => return response,
-    };
+) -> Reply {
+    let guard = begin(&store, &headers, "range", &ns, false)?;
+    let request = parse(&body)?;
     let Some(limit) = request.get("limit").and_then(Value::as_u64) else {
-        return error(400, "limit is required");
+        return fail(400, "limit is required");
     };
     // The cursor is an offset into the id order, as a string; "" or "0"
     // starts from the beginning.
@@ -417,10 +406,10 @@ async fn range(
         Some(Value::String(s)) if s.is_empty() => 0,
         Some(Value::String(s)) => match s.parse::<usize>() {
             Ok(n) => n,
-            Err(_) => return error(400, "invalid cursor"),
+            Err(_) => return fail(400, "invalid cursor"),
         },
         Some(Value::Number(n)) => n.as_u64().unwrap_or(0) as usize,
-        _ => return error(400, "cursor is required"),
+        _ => return fail(400, "cursor is required"),
     };
     let prefix = request.get("prefix").and_then(Value::as_str).unwrap_or("");
     let all: Vec<&StoredVector> = guard
@@ -443,7 +432,7 @@ async fn range(
     ok(json!({ "nextCursor": next, "vectors": page }))
 }
 
-async fn fetch_default(s: State<Shared>, h: HeaderMap, body: String) -> Response {
+async fn fetch_default(s: State<Shared>, h: HeaderMap, body: String) -> Reply {
     fetch(s, Path(String::new()), h, body).await
 }
 
@@ -452,15 +441,9 @@ async fn fetch(
     Path(ns): Path<String>,
     headers: HeaderMap,
     body: String,
-) -> Response {
-    let guard = match begin(&store, &headers, "fetch", &ns, false) {
-        Ok(guard) => guard,
-        Err(response) => return response,
-    };
-    let request = match parse(&body) {
-        Ok(request) => request,
-        Err(response) => return response,
-    };
+) -> Reply {
+    let guard = begin(&store, &headers, "fetch", &ns, false)?;
+    let request = parse(&body)?;
     let namespace = guard.namespaces.get(&ns);
     let ids: Vec<String> = request
         .get("ids")
@@ -477,7 +460,7 @@ async fn fetch(
     ok(Value::Array(found))
 }
 
-async fn query_data_default(s: State<Shared>, h: HeaderMap, body: String) -> Response {
+async fn query_data_default(s: State<Shared>, h: HeaderMap, body: String) -> Reply {
     query_data(s, Path(String::new()), h, body).await
 }
 
@@ -486,17 +469,11 @@ async fn query_data(
     Path(ns): Path<String>,
     headers: HeaderMap,
     body: String,
-) -> Response {
-    let guard = match begin(&store, &headers, "query-data", &ns, false) {
-        Ok(guard) => guard,
-        Err(response) => return response,
-    };
-    let request = match parse(&body) {
-        Ok(request) => request,
-        Err(response) => return response,
-    };
+) -> Reply {
+    let guard = begin(&store, &headers, "query-data", &ns, false)?;
+    let request = parse(&body)?;
     let Some(text) = request.get("data").and_then(Value::as_str) else {
-        return error(400, "data is required");
+        return fail(400, "data is required");
     };
     let top_k = request.get("topK").and_then(Value::as_u64).unwrap_or(10) as usize;
     let query = words(text);
@@ -518,7 +495,7 @@ async fn query_data(
     ok(Value::Array(hits))
 }
 
-async fn delete_default(s: State<Shared>, h: HeaderMap, body: String) -> Response {
+async fn delete_default(s: State<Shared>, h: HeaderMap, body: String) -> Reply {
     delete_ns(s, Path(String::new()), h, body).await
 }
 
@@ -527,15 +504,9 @@ async fn delete_ns(
     Path(ns): Path<String>,
     headers: HeaderMap,
     body: String,
-) -> Response {
-    let mut guard = match begin(&store, &headers, "delete", &ns, true) {
-        Ok(guard) => guard,
-        Err(response) => return response,
-    };
-    let request = match parse(&body) {
-        Ok(request) => request,
-        Err(response) => return response,
-    };
+) -> Reply {
+    let mut guard = begin(&store, &headers, "delete", &ns, true)?;
+    let request = parse(&body)?;
     let Some(namespace) = guard.namespaces.get_mut(&ns) else {
         return ok(json!({ "deleted": 0 }));
     };
@@ -558,11 +529,8 @@ async fn reset_default(
     State(store): State<Shared>,
     headers: HeaderMap,
     Query(query): Query<HashMap<String, String>>,
-) -> Response {
-    let mut guard = match begin(&store, &headers, "reset", "", true) {
-        Ok(guard) => guard,
-        Err(response) => return response,
-    };
+) -> Reply {
+    let mut guard = begin(&store, &headers, "reset", "", true)?;
     if query.contains_key("all") {
         guard.namespaces.clear();
     } else {
@@ -575,11 +543,8 @@ async fn reset_ns(
     State(store): State<Shared>,
     Path(ns): Path<String>,
     headers: HeaderMap,
-) -> Response {
-    let mut guard = match begin(&store, &headers, "reset", &ns, true) {
-        Ok(guard) => guard,
-        Err(response) => return response,
-    };
+) -> Reply {
+    let mut guard = begin(&store, &headers, "reset", &ns, true)?;
     guard.namespaces.remove(&ns);
     ok(json!("Success"))
 }
@@ -588,30 +553,21 @@ async fn delete_namespace(
     State(store): State<Shared>,
     Path(ns): Path<String>,
     headers: HeaderMap,
-) -> Response {
-    let mut guard = match begin(&store, &headers, "delete-namespace", &ns, true) {
-        Ok(guard) => guard,
-        Err(response) => return response,
-    };
+) -> Reply {
+    let mut guard = begin(&store, &headers, "delete-namespace", &ns, true)?;
     if ns.is_empty() || guard.namespaces.remove(&ns).is_none() {
-        return error(404, &format!("Namespace {ns} does not exist"));
+        return fail(404, &format!("Namespace {ns} does not exist"));
     }
     ok(json!("Success"))
 }
 
-async fn list_namespaces(State(store): State<Shared>, headers: HeaderMap) -> Response {
-    let guard = match begin(&store, &headers, "list-namespaces", "", false) {
-        Ok(guard) => guard,
-        Err(response) => return response,
-    };
+async fn list_namespaces(State(store): State<Shared>, headers: HeaderMap) -> Reply {
+    let guard = begin(&store, &headers, "list-namespaces", "", false)?;
     ok(json!(namespace_names(&guard)))
 }
 
-async fn info(State(store): State<Shared>, headers: HeaderMap) -> Response {
-    let guard = match begin(&store, &headers, "info", "", false) {
-        Ok(guard) => guard,
-        Err(response) => return response,
-    };
+async fn info(State(store): State<Shared>, headers: HeaderMap) -> Reply {
+    let guard = begin(&store, &headers, "info", "", false)?;
     let mut namespaces = Map::new();
     let mut total = 0;
     for name in namespace_names(&guard) {
