@@ -103,6 +103,13 @@ enum Command {
     },
     /// Load a backup into the Upstash index; safe to run again after an
     /// interruption.
+    Restore {
+        /// The backup file (from `twin backup`).
+        file: PathBuf,
+        /// Vectors per upsert request (1-1000).
+        #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u16).range(1..=1000))]
+        batch: u16,
+    },
     /// Read the sources `twin.toml` declares beside the profile (Markdown,
     /// text, PDF; websites are crawled first) into `documents.jsonl`, which
     /// the embedded index and `twin sync` use with the profile.
@@ -168,13 +175,6 @@ enum Command {
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
-    },
-    Restore {
-        /// The backup file (from `twin backup`).
-        file: PathBuf,
-        /// Vectors per upsert request (1-1000).
-        #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u16).range(1..=1000))]
-        batch: u16,
     },
 }
 
@@ -716,4 +716,49 @@ async fn ask(state: &AppState, question: String, json: bool) -> anyhow::Result<(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    /// A doc comment lost or attached to the wrong variant shows up as a
+    /// command listed in `--help` with no description, or with another's.
+    #[test]
+    fn every_command_and_argument_is_described() {
+        let cli = Cli::command();
+        let mut abouts = Vec::new();
+        for command in cli.get_subcommands() {
+            let name = command.get_name();
+            let about = command
+                .get_about()
+                .unwrap_or_else(|| panic!("`twin {name}` has no description"))
+                .to_string();
+            assert!(
+                !abouts.contains(&about),
+                "`twin {name}` repeats another command's description"
+            );
+            abouts.push(about);
+            for arg in command.get_arguments() {
+                assert!(
+                    arg.get_help().is_some(),
+                    "`twin {name}` argument `{}` has no description",
+                    arg.get_id()
+                );
+            }
+        }
+        let restore = cli.find_subcommand("restore").expect("restore exists");
+        assert!(
+            restore
+                .get_about()
+                .is_some_and(|a| a.to_string().contains("backup"))
+        );
+    }
 }
