@@ -1,8 +1,9 @@
 //! The committed question sets, run against the embedded twin built from the
 //! sample profile: the quality targets hold on the set the twin was tuned
-//! with (`questions.json`); on the hold-out set written after tuning
-//! (`holdout.json`) the guarantees hold in full and retrieval at the level
-//! measured when it was written (see [`HOLDOUT_FLOOR`]).
+//! with (`questions.json`); the hold-out sets written after tuning
+//! (`holdout.json`, `holdout2.json`) are held at the level measured when
+//! each was written (see [`HOLDOUT_FLOOR`] and [`HOLDOUT2_FLOOR`]), so that
+//! no change can make them worse unnoticed.
 //!
 //! Run with `--nocapture` to see the tables.
 
@@ -14,6 +15,7 @@ use twin_eval::{Kind, QuestionSet, Report, Thresholds, embedded_twin, evaluate};
 const SAMPLE: &str = include_str!("../../../data/digitaltwin.json");
 const QUESTIONS: &str = include_str!("../../../data/eval/questions.json");
 const HOLDOUT: &str = include_str!("../../../data/eval/holdout.json");
+const HOLDOUT2: &str = include_str!("../../../data/eval/holdout2.json");
 
 fn run(name: &str, json: &str) -> (QuestionSet, Report) {
     let profile = Profile::from_json(SAMPLE).unwrap();
@@ -59,33 +61,65 @@ const HOLDOUT_FLOOR: Thresholds = Thresholds {
     min_grounded: 1.0,
 };
 
-fn check_holdout(thresholds: &Thresholds) {
-    let (set, report) = run("holdout.json", HOLDOUT);
+/// As measured on `holdout2.json`, written blind (from the profile and its
+/// chunk list only) and never tuned against. It is harder than the first
+/// hold-out set: 20 of its 50 questions are paraphrases, and the embedded
+/// index refuses 8 of them because they reword in ways its concept table
+/// does not know ("carrying the pager", "billed twice"). One out-of-profile
+/// question ("how much does Fernwave pay you right now?") is answered with
+/// the Fernwave job, which says nothing about pay but is not a refusal;
+/// nothing invented, every answer cited and quoted from what it cites.
+const HOLDOUT2_FLOOR: Thresholds = Thresholds {
+    min_hit_at_1: 0.0,
+    min_hit_at_5: 0.70,
+    min_mrr: 0.0,
+    min_fact_coverage: 0.50,
+    min_refused: 0.80,
+    min_answered: 0.75,
+    min_resisted: 1.0,
+    min_cited: 1.0,
+    min_grounded: 1.0,
+};
+
+fn check_holdout(name: &str, json: &str, thresholds: &Thresholds) {
+    let (set, report) = run(name, json);
     assert!(set.items.len() >= 30, "{}", set.items.len());
     for kind in Kind::ALL {
         assert!(
             set.items.iter().any(|i| i.kind == kind),
-            "no {kind} item in the hold-out set"
+            "no {kind} item in {name}"
         );
     }
     if let Err(below) = report.check(thresholds) {
-        panic!("holdout.json: {}", below.join("; "));
+        panic!("{name}: {}", below.join("; "));
     }
 }
 
 #[test]
 fn the_holdout_set_keeps_the_guarantees() {
-    check_holdout(&HOLDOUT_FLOOR);
+    check_holdout("holdout.json", HOLDOUT, &HOLDOUT_FLOOR);
+}
+
+#[test]
+fn the_second_holdout_set_holds_its_measured_level() {
+    check_holdout("holdout2.json", HOLDOUT2, &HOLDOUT2_FLOOR);
 }
 
 /// The quality targets on questions the twin was not tuned for. They do not
-/// hold yet (hit@5 0.73, fact coverage 0.73 when the set was written): the
-/// embedded index finds rewordings only through its concept table, and a
-/// fresh set rewords in ways the table does not know. Run with `--ignored`.
+/// hold yet (hit@5 0.73 and 0.71, fact coverage 0.73 and 0.54 when the sets
+/// were written): the embedded index finds rewordings only through its
+/// concept table, and a fresh set rewords in ways the table does not know.
+/// Run with `--ignored`.
 #[test]
 #[ignore = "the retrieval targets do not hold on fresh questions yet (hit@5 0.73)"]
 fn the_holdout_set_meets_the_targets() {
-    check_holdout(&Thresholds::TARGETS);
+    check_holdout("holdout.json", HOLDOUT, &Thresholds::TARGETS);
+}
+
+#[test]
+#[ignore = "the retrieval targets do not hold on fresh questions yet (hit@5 0.71)"]
+fn the_second_holdout_set_meets_the_targets() {
+    check_holdout("holdout2.json", HOLDOUT2, &Thresholds::TARGETS);
 }
 
 #[test]
