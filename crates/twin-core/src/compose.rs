@@ -43,6 +43,10 @@ const OPENING_MAX_CHARS: usize = 400;
 /// A chunk of the same section whose retrieval score is at least this share
 /// of the top chunk's is quoted from too.
 const SIBLING_SCORE: f32 = 0.9;
+/// Score added to a sentence that holds the kind of fact the question asks
+/// for (a date for "when...", a number for "how many..."), on the scale of
+/// the share of the question's terms the sentence matches.
+const ANSWER_TYPE_BONUS: f32 = 0.3;
 
 /// Builds extractive answers. Cheap to clone.
 #[derive(Debug, Clone)]
@@ -55,19 +59,189 @@ pub struct ExtractiveComposer {
     analysed: Arc<HashMap<ChunkId, Analysed>>,
 }
 
-/// A chunk's sentences and each one's terms, sorted for binary search.
+/// A chunk's sentences, analysed once.
 #[derive(Debug)]
 struct Analysed {
-    sentences: Vec<(String, Vec<String>)>,
+    sentences: Vec<Sentence>,
+}
+
+#[derive(Debug)]
+struct Sentence {
+    text: String,
+    /// Its terms, sorted for binary search.
+    terms: Vec<String>,
+    /// The kinds of fact it states.
+    holds: Holds,
 }
 
 impl Analysed {
     fn of(chunk: &Chunk) -> Analysed {
         let sentences = text::sentences(&chunk.text)
             .into_iter()
-            .map(|sentence| (sentence.to_owned(), sorted_terms(sentence)))
+            .map(|sentence| Sentence {
+                text: sentence.to_owned(),
+                terms: sorted_terms(sentence),
+                holds: Holds::of(sentence),
+            })
             .collect();
         Analysed { sentences }
+    }
+}
+
+/// The kind of fact a question asks for, when its wording says so.
+///
+/// A visitor's words for the thing they want often appear nowhere near the
+/// fact: "what's the earliest you could come on board?" shares no word with
+/// "Open to new roles from March 2027", but it asks *when*, and of the
+/// retrieved chunk's sentences only that one holds a date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Wants {
+    /// "when", "what year", "the earliest": a month or a year.
+    Date,
+    /// "how many", "how big", "what percentage": a quantity.
+    Number,
+    /// "how long": a duration, or the dates that bound it.
+    Span,
+}
+
+/// What a sentence holds: a date (a month name or a year) and a quantity
+/// (a number that is not a year, written in digits or words).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Holds {
+    date: bool,
+    number: bool,
+}
+
+impl Holds {
+    fn of(sentence: &str) -> Holds {
+        let mut holds = Holds::default();
+        for word in sentence.split(|c: char| !c.is_alphanumeric()) {
+            if word.is_empty() {
+                continue;
+            }
+            let lower = word.to_ascii_lowercase();
+            if is_year(word) || MONTHS.contains(&lower.as_str()) {
+                holds.date = true;
+            } else if word.bytes().any(|b| b.is_ascii_digit())
+                || NUMBER_WORDS.contains(&lower.as_str())
+            {
+                holds.number = true;
+            }
+        }
+        holds
+    }
+
+    fn answers(self, wants: Wants) -> bool {
+        match wants {
+            Wants::Date => self.date,
+            Wants::Number => self.number,
+            Wants::Span => self.date || self.number,
+        }
+    }
+}
+
+fn is_year(word: &str) -> bool {
+    word.len() == 4
+        && word
+            .parse::<u16>()
+            .is_ok_and(|y| (1950..=2099).contains(&y))
+}
+
+const MONTHS: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// Number words that state a quantity. "One" is left out: "one of the
+/// first..." is rarely a count.
+const NUMBER_WORDS: &[&str] = &[
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+    "thirty",
+    "forty",
+    "fifty",
+    "sixty",
+    "seventy",
+    "eighty",
+    "ninety",
+    "hundred",
+    "hundreds",
+    "thousand",
+    "thousands",
+    "million",
+    "millions",
+    "billion",
+    "billions",
+    "dozen",
+    "dozens",
+    "half",
+    "twice",
+    "double",
+    "triple",
+    "percent",
+];
+
+/// What the question's wording asks for, if anything in particular.
+fn wants(question: &str) -> Option<Wants> {
+    let lower = question.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let has = |word: &str| words.contains(&word);
+    let after_how = |then: &[&str]| {
+        words
+            .windows(2)
+            .any(|pair| pair[0] == "how" && then.contains(&pair[1]))
+    };
+    let after_what = |then: &[&str]| {
+        words
+            .windows(2)
+            .any(|pair| matches!(pair[0], "what" | "which") && then.contains(&pair[1]))
+    };
+    if after_how(&["long"]) {
+        Some(Wants::Span)
+    } else if has("when")
+        || has("earliest")
+        || has("soonest")
+        || after_how(&["soon"])
+        || after_what(&["year", "month", "date"])
+    {
+        Some(Wants::Date)
+    } else if after_how(&[
+        "many", "much", "big", "large", "fast", "often", "old", "far", "small",
+    ]) || has("percentage")
+    {
+        Some(Wants::Number)
+    } else {
+        None
     }
 }
 
@@ -136,17 +310,19 @@ impl ExtractiveComposer {
             })
             .collect();
         let query = query_terms(&request.question, &analysed);
+        let wants = wants(&request.question);
 
         let mut candidates = Vec::new();
         for (rank, analysed) in analysed.iter().enumerate() {
-            for (position, (sentence, terms)) in analysed.sentences.iter().enumerate() {
+            for (position, sentence) in analysed.sentences.iter().enumerate() {
                 candidates.push(Candidate {
                     rank,
                     position,
-                    overlap: overlap(&query, terms),
+                    overlap: overlap(&query, &sentence.terms),
+                    typed: wants.is_some_and(|w| sentence.holds.answers(w)),
                     score: 0.0,
-                    sentence,
-                    terms,
+                    sentence: &sentence.text,
+                    terms: &sentence.terms,
                 });
             }
         }
@@ -215,6 +391,8 @@ struct Candidate<'a> {
     terms: &'a [String],
     /// Fraction of the question's content terms found in the sentence.
     overlap: f32,
+    /// Whether it holds the kind of fact the question asks for.
+    typed: bool,
     score: f32,
 }
 
@@ -226,7 +404,7 @@ fn query_terms(question: &str, analysed: &[&Analysed]) -> HashSet<String> {
     let mut vocabulary: Vec<&str> = analysed
         .iter()
         .flat_map(|a| a.sentences.iter())
-        .flat_map(|(_, terms)| terms.iter().map(String::as_str))
+        .flat_map(|sentence| sentence.terms.iter().map(String::as_str))
         .collect();
     vocabulary.sort_unstable();
     vocabulary.dedup();
@@ -282,10 +460,12 @@ fn title_overlap(query: &HashSet<String>, title: &str) -> f32 {
 }
 
 fn sentence_score(c: &Candidate<'_>, hit: &Hit) -> f32 {
-    // Term overlap decides; the chunk's retrieval score and an opening
-    // sentence's role as a topic sentence break ties.
+    // Term overlap and holding the kind of fact asked for decide; the
+    // chunk's retrieval score and an opening sentence's role as a topic
+    // sentence break ties.
     let opening = if c.position == 0 { 0.05 } else { 0.0 };
-    c.overlap + 0.35 * hit.score + opening
+    let typed = if c.typed { ANSWER_TYPE_BONUS } else { 0.0 };
+    c.overlap + typed + 0.35 * hit.score + opening
 }
 
 /// Chooses the sentences to quote.
@@ -315,14 +495,26 @@ fn pick<'a>(
             chars += c.sentence.len();
         }
     } else if faq_like {
-        // An FAQ answer reads best from its own opening sentences.
+        // An FAQ answer reads best from its own opening sentences, and
+        // one from further in when only that one holds what was asked for.
         for c in top.iter().take(3) {
             picked.push((c.rank, c.position, c.sentence));
         }
+        if top.iter().any(|c| c.typed)
+            && !top.iter().take(3).any(|c| c.typed)
+            && let Some(c) = top.iter().find(|c| c.typed)
+        {
+            picked.push((c.rank, c.position, c.sentence));
+        }
     } else {
+        // Of equals, the earlier sentence: it reads first in the chunk.
         let best = top
             .iter()
-            .max_by(|a, b| a.score.total_cmp(&b.score))
+            .max_by(|a, b| {
+                a.score
+                    .total_cmp(&b.score)
+                    .then(b.position.cmp(&a.position))
+            })
             .map(|c| (c.rank, c.position, c.sentence));
         picked.extend(best);
         // The opening sentence says what the chunk is ("From 2018 to 2022
@@ -643,6 +835,80 @@ mod tests {
             c.text,
             "From 2019 to 2022 I worked as Engineer at Acme. We used Kafka for events. [1]"
         );
+    }
+
+    #[test]
+    fn a_question_asking_when_quotes_the_sentence_with_the_date() {
+        let hits = vec![hit(
+            Section::Goals,
+            "Career goals and availability",
+            "Next I want a staff role on a platform team. I like correctness problems. \
+             Availability: open to new roles from March 2027 with four weeks' notice.",
+            0.8,
+        )];
+        // No word of the question is in the chunk; only its kind of answer is.
+        let c = composer().compose(&request(
+            "What's the earliest you could come on board?",
+            hits.clone(),
+        ));
+        assert!(c.text.contains("March 2027"), "{}", c.text);
+        // Without a date asked for, the same words quote no date.
+        let c = composer().compose(&request("Could you come on board?", hits));
+        assert!(!c.text.contains("March 2027"), "{}", c.text);
+    }
+
+    #[test]
+    fn a_question_asking_how_many_quotes_a_number_not_a_year() {
+        let hits = vec![hit(
+            Section::Experience,
+            "Backend Engineer at Signalgrove",
+            "From April 2016 to August 2018 I worked as Backend Engineer at Signalgrove. \
+             I joined when it had 14 people and stayed while it grew to 45. \
+             Highlights: Cut storage cost by 70%.",
+            0.9,
+        )];
+        let c = composer().compose(&request(
+            "how big did the company get while you were there?",
+            hits,
+        ));
+        // Both later sentences hold numbers; of equals, the earlier one.
+        assert!(c.text.contains("grew to 45"), "{}", c.text);
+        assert!(!c.text.contains("70%"), "{}", c.text);
+    }
+
+    #[test]
+    fn questions_say_what_kind_of_fact_they_want() {
+        for (question, expected) in [
+            ("When did you join Acme?", Some(Wants::Date)),
+            ("what year did you graduate", Some(Wants::Date)),
+            ("How soon could you start?", Some(Wants::Date)),
+            ("How many engineers did you lead?", Some(Wants::Number)),
+            ("What percentage did you save?", Some(Wants::Number)),
+            ("How long were you at Acme?", Some(Wants::Span)),
+            ("How did you cut costs?", None),
+            ("What do you do?", None),
+        ] {
+            assert_eq!(wants(question), expected, "{question}");
+        }
+    }
+
+    #[test]
+    fn years_are_dates_and_other_figures_are_numbers() {
+        assert_eq!(
+            Holds::of("From April 2016 to August 2018 I worked at Acme."),
+            Holds {
+                date: true,
+                number: false
+            }
+        );
+        assert_eq!(
+            Holds::of("It grew to 45 people, about three times its size."),
+            Holds {
+                date: false,
+                number: true
+            }
+        );
+        assert_eq!(Holds::of("I like correctness."), Holds::default());
     }
 
     #[test]

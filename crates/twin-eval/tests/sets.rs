@@ -69,11 +69,13 @@ const HOLDOUT_FLOOR: Thresholds = Thresholds {
 /// question ("how much does Fernwave pay you right now?") is answered with
 /// the Fernwave job, which says nothing about pay but is not a refusal;
 /// nothing invented, every answer cited and quoted from what it cites.
+/// Fact coverage was 0.54 when the set was written and 0.58 once the
+/// composer preferred sentences holding the kind of fact asked for.
 const HOLDOUT2_FLOOR: Thresholds = Thresholds {
     min_hit_at_1: 0.0,
     min_hit_at_5: 0.70,
     min_mrr: 0.0,
-    min_fact_coverage: 0.50,
+    min_fact_coverage: 0.55,
     min_refused: 0.80,
     min_answered: 0.75,
     min_resisted: 1.0,
