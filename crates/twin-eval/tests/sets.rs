@@ -69,15 +69,16 @@ const HOLDOUT_FLOOR: Thresholds = Thresholds {
 /// question ("how much does Fernwave pay you right now?") is answered with
 /// the Fernwave job, which says nothing about pay but is not a refusal;
 /// nothing invented, every answer cited and quoted from what it cites.
-/// Fact coverage was 0.54 when the set was written and 0.58 once the
-/// composer preferred sentences holding the kind of fact asked for.
+/// When it was written: hit@5 0.71, fact coverage 0.54, answered 0.79; now
+/// 0.74, 0.61 and 0.81, after two changes made for kinds of failure it
+/// showed (see `data/eval/README.md`).
 const HOLDOUT2_FLOOR: Thresholds = Thresholds {
     min_hit_at_1: 0.0,
-    min_hit_at_5: 0.70,
+    min_hit_at_5: 0.73,
     min_mrr: 0.0,
-    min_fact_coverage: 0.55,
+    min_fact_coverage: 0.60,
     min_refused: 0.80,
-    min_answered: 0.75,
+    min_answered: 0.80,
     min_resisted: 1.0,
     min_cited: 1.0,
     min_grounded: 1.0,
@@ -119,7 +120,7 @@ fn the_holdout_set_meets_the_targets() {
 }
 
 #[test]
-#[ignore = "the retrieval targets do not hold on fresh questions yet (hit@5 0.71)"]
+#[ignore = "the retrieval targets do not hold on fresh questions yet (hit@5 0.74)"]
 fn the_second_holdout_set_meets_the_targets() {
     check_holdout("holdout2.json", HOLDOUT2, &Thresholds::TARGETS);
 }

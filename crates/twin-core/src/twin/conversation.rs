@@ -51,13 +51,15 @@ pub(super) fn dependence(message: &str) -> Option<Dependence> {
             "the" => next.is_some_and(is_kind_noun),
             "that" | "this" => next.is_none_or(|n| !is_pronoun(n)),
             "then" => next.is_none(),
-            // "the Kubernetes one?", "which one?", "the second one".
+            // "the Kubernetes one?", "which one?", "the second one", "does
+            // the Go one have...".
             "one" | "ones" => {
                 next.is_none()
                     || previous.is_some_and(|p| {
                         ordinal(p).is_some()
                             || matches!(p, "that" | "this" | "which" | "other" | "the")
                     })
+                    || (i >= 2 && words[i - 2] == "the")
             }
             _ => ordinal(word).is_some() && next.is_none_or(|n| n == "one" || n == "ones"),
         }
@@ -84,6 +86,29 @@ fn referring_ordinal(message: &str) -> Option<isize> {
     words.iter().enumerate().find_map(|(i, word)| {
         let next = words.get(i + 1).map(String::as_str);
         ordinal(word).filter(|_| next.is_none_or(|n| n == "one" || n == "ones"))
+    })
+}
+
+/// The word that picks one of several things named before, as written:
+/// "Go" in "how many stars does the Go one have?", "Berlin" in "and the
+/// Berlin one?".
+fn qualifier(message: &str) -> Option<String> {
+    let mut words: Vec<(String, String)> = Vec::new();
+    text::for_each_raw_word(message, |raw, lower, _| {
+        words.push((raw.to_owned(), lower.to_owned()));
+    });
+    words.windows(3).find_map(|w| {
+        let [(_, the), (raw, lower), (_, one)] = w else {
+            return None;
+        };
+        let picks = the == "the"
+            && matches!(one.as_str(), "one" | "ones")
+            && ordinal(lower).is_none()
+            && !matches!(
+                lower.as_str(),
+                "other" | "same" | "only" | "right" | "wrong"
+            );
+        picks.then(|| raw.clone())
     })
 }
 
@@ -335,6 +360,7 @@ impl Conversation {
     /// says nothing.
     pub fn context(&self, message: &str, history: &[Turn]) -> Option<Context> {
         let position = referring_ordinal(message);
+        let qualifier = qualifier(message);
         let mut context = Context {
             text: String::new(),
             about: Vec::new(),
@@ -354,6 +380,13 @@ impl Conversation {
                     }
                     if let Some(position) = position
                         && let Some(entity) = self.nth_mentioned(said, position)
+                    {
+                        add(&mut context, &entity.search);
+                        context.about.push(entity.about.clone());
+                        break;
+                    }
+                    if let Some(qualifier) = &qualifier
+                        && let Some(entity) = self.qualified_mention(said, qualifier)
                     {
                         add(&mut context, &entity.search);
                         context.about.push(entity.about.clone());
@@ -456,6 +489,57 @@ impl Conversation {
             position.unsigned_abs() - 1
         };
         listed.get(index).copied()
+    }
+
+    /// The employer, project or school among those `said` names that
+    /// `qualifier` picks out ("the Go one"): the one `said` describes with
+    /// it, or else the only one whose own chunks use it.
+    fn qualified_mention(&self, said: &str, qualifier: &str) -> Option<&Entity> {
+        let named: Vec<(usize, &Entity)> = self
+            .mentions(said)
+            .into_iter()
+            .filter(|(_, e)| {
+                matches!(
+                    e.kind,
+                    EntityKind::Employer | EntityKind::Project | EntityKind::School
+                )
+            })
+            .collect();
+        if named.len() < 2 {
+            return None;
+        }
+        if let Some(at) = find_name(said, qualifier) {
+            // A qualifier describes the name in its own clause ("my older Go
+            // library queuebound"), or else the name its clause follows, as
+            // an apposition does ("tinyqueue, a job queue in Rust").
+            let is_break = |c: char| matches!(c, ',' | ';' | '.' | ':' | '(' | ')' | '\u{2014}');
+            let start = said[..at].rfind(is_break).map_or(0, |i| i + 1);
+            let end = said[at..].find(is_break).map_or(said.len(), |i| at + i);
+            let in_clause = named
+                .iter()
+                .filter(|(named_at, _)| (start..end).contains(named_at))
+                .min_by_key(|(named_at, _)| named_at.abs_diff(at));
+            let before = named.iter().rev().find(|(named_at, _)| *named_at < at);
+            return in_clause.or(before).or(named.first()).map(|&(_, e)| e);
+        }
+        // Only a name ("the HTTP one", "the Berlin one") is looked up in
+        // the chunks: "the best one" asks for a judgement, not a word.
+        if !qualifier.chars().any(char::is_uppercase) {
+            return None;
+        }
+        let mut using = named.iter().filter(|(_, e)| {
+            self.chunks.iter().any(|chunk| {
+                chunk.about.contains(&e.about)
+                    && chunk
+                        .sentences
+                        .iter()
+                        .any(|s| find_name(s, qualifier).is_some())
+            })
+        });
+        match (using.next(), using.next()) {
+            (Some(&(_, e)), None) => Some(e),
+            _ => None,
+        }
     }
 
     /// The entities `said` names, each once, in the order first named. A
@@ -685,6 +769,65 @@ mod tests {
             .context("and the last one?", &history)
             .expect("a context");
         assert_eq!(last.text, "kestrel");
+    }
+
+    #[test]
+    fn a_qualifier_picks_from_the_last_answer() {
+        let history = [
+            turn(Role::User, "Which projects do you maintain?"),
+            turn(
+                Role::Assistant,
+                "I maintain tinyqueue, a job queue in Rust, and kestrel, a Go rate limiter. [1]",
+            ),
+        ];
+        let conversation = conversation();
+        for (message, expected) in [
+            ("how many stars does the Go one have?", "kestrel"),
+            ("and the Rust one?", "tinyqueue"),
+        ] {
+            assert_eq!(dependence(message), Some(Dependence::Refers), "{message}");
+            let context = conversation.context(message, &history).expect("a context");
+            assert_eq!(context.text, expected, "{message}");
+            assert_eq!(context.about, [expected], "{message}");
+        }
+        // Described in the name's own clause, before the name.
+        let history = [
+            turn(Role::User, "Which projects do you maintain?"),
+            turn(
+                Role::Assistant,
+                "I maintain tinyqueue, a job queue; my older Go library kestrel is frozen. [1]",
+            ),
+        ];
+        let context = conversation
+            .context("how many stars does the Go one have?", &history)
+            .expect("a context");
+        assert_eq!(context.text, "kestrel");
+        // Not named in the answer: the project whose own text uses it.
+        let history = [
+            turn(Role::User, "Which projects do you maintain?"),
+            turn(Role::Assistant, "I maintain tinyqueue and kestrel. [1]"),
+        ];
+        let context = conversation
+            .context("is the HTTP one popular?", &history)
+            .expect("a context");
+        assert_eq!(context.text, "kestrel");
+        // A qualifier that picks nothing leaves both subjects.
+        for message in ["is the Haskell one popular?", "is the best one popular?"] {
+            let context = conversation.context(message, &history).expect("a context");
+            assert_eq!(context.text, "tinyqueue kestrel", "{message}");
+        }
+    }
+
+    #[test]
+    fn qualifiers_are_words_before_one_after_the() {
+        assert_eq!(
+            qualifier("how many stars does the Go one have?").as_deref(),
+            Some("Go")
+        );
+        assert_eq!(qualifier("and the Berlin ones?").as_deref(), Some("Berlin"));
+        assert_eq!(qualifier("and the second one?"), None);
+        assert_eq!(qualifier("is that the only one?"), None);
+        assert_eq!(qualifier("what is the one you like?"), None);
     }
 
     #[test]
