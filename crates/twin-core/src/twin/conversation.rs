@@ -2,8 +2,9 @@
 //!
 //! The server is stateless, so everything comes from the turns the client
 //! sends. A message can refer back ("what did you use *there*?", "how many
-//! stars does *it* have?", "the *second* one") or continue the last question
-//! with a subject of its own ("*and* Portuguese?", "*what about* Go?"). The
+//! stars does *it* have?", "the *second* one", "the *Go* one") or continue
+//! the last question with a subject of its own ("*and* Portuguese?", "*what
+//! about* Go?"). The
 //! subject of the conversation is recovered from the last answer: the
 //! chunks an extractive answer quotes (verbatim, so they are found exactly),
 //! or else the profile's named things it mentions (employers, projects,
