@@ -120,7 +120,9 @@ impl Holds {
                 continue;
             }
             let lower = word.to_ascii_lowercase();
-            if is_year(word) || MONTHS.contains(&lower.as_str()) {
+            // Months are capitalised, which tells "May 2021" from "I may".
+            let month = word.starts_with(char::is_uppercase) && MONTHS.contains(&lower.as_str());
+            if is_year(word) || month {
                 holds.date = true;
             } else if word.bytes().any(|b| b.is_ascii_digit())
                 || NUMBER_WORDS.contains(&lower.as_str())
@@ -147,65 +149,21 @@ fn is_year(word: &str) -> bool {
             .is_ok_and(|y| (1950..=2099).contains(&y))
 }
 
+#[rustfmt::skip]
 const MONTHS: &[&str] = &[
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
 ];
 
 /// Number words that state a quantity. "One" is left out: "one of the
 /// first..." is rarely a count.
+#[rustfmt::skip]
 const NUMBER_WORDS: &[&str] = &[
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-    "twenty",
-    "thirty",
-    "forty",
-    "fifty",
-    "sixty",
-    "seventy",
-    "eighty",
-    "ninety",
-    "hundred",
-    "hundreds",
-    "thousand",
-    "thousands",
-    "million",
-    "millions",
-    "billion",
-    "billions",
-    "dozen",
-    "dozens",
-    "half",
-    "twice",
-    "double",
-    "triple",
-    "percent",
+    "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+    "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+    "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred",
+    "hundreds", "thousand", "thousands", "million", "millions", "billion", "billions", "dozen",
+    "dozens", "half", "twice", "double", "triple", "percent",
 ];
 
 /// What the question's wording asks for, if anything in particular.
@@ -909,6 +867,8 @@ mod tests {
             }
         );
         assert_eq!(Holds::of("I like correctness."), Holds::default());
+        assert_eq!(Holds::of("I may march on."), Holds::default());
+        assert!(Holds::of("Since May I lead it.").date);
     }
 
     #[test]
