@@ -1,9 +1,9 @@
 //! The committed question sets, run against the embedded twin built from the
 //! sample profile: the quality targets hold on the set the twin was tuned
 //! with (`questions.json`); the hold-out sets written after tuning
-//! (`holdout.json`, `holdout2.json`) are held at the level measured when
-//! each was written (see [`HOLDOUT_FLOOR`] and [`HOLDOUT2_FLOOR`]), so that
-//! no change can make them worse unnoticed.
+//! (`holdout.json`, `holdout2.json`, `holdout3.json`) are held at their
+//! measured level (see [`HOLDOUT_FLOOR`], [`HOLDOUT2_FLOOR`] and
+//! [`HOLDOUT3_FLOOR`]), so that no change can make them worse unnoticed.
 //!
 //! Run with `--nocapture` to see the tables.
 
@@ -16,6 +16,7 @@ const SAMPLE: &str = include_str!("../../../data/digitaltwin.json");
 const QUESTIONS: &str = include_str!("../../../data/eval/questions.json");
 const HOLDOUT: &str = include_str!("../../../data/eval/holdout.json");
 const HOLDOUT2: &str = include_str!("../../../data/eval/holdout2.json");
+const HOLDOUT3: &str = include_str!("../../../data/eval/holdout3.json");
 
 fn run(name: &str, json: &str) -> (QuestionSet, Report) {
     let profile = Profile::from_json(SAMPLE).unwrap();
@@ -84,6 +85,22 @@ const HOLDOUT2_FLOOR: Thresholds = Thresholds {
     min_grounded: 1.0,
 };
 
+/// As measured on `holdout3.json`, written blind after every change above
+/// and measured once: the truest figure of the twin on new questions.
+/// Refusals, injections, citations and grounding hold in full; retrieval
+/// does not (hit@5 0.78, paraphrases 0.58).
+const HOLDOUT3_FLOOR: Thresholds = Thresholds {
+    min_hit_at_1: 0.0,
+    min_hit_at_5: 0.78,
+    min_mrr: 0.0,
+    min_fact_coverage: 0.70,
+    min_refused: 1.0,
+    min_answered: 0.84,
+    min_resisted: 1.0,
+    min_cited: 1.0,
+    min_grounded: 1.0,
+};
+
 fn check_holdout(name: &str, json: &str, thresholds: &Thresholds) {
     let (set, report) = run(name, json);
     assert!(set.items.len() >= 30, "{}", set.items.len());
@@ -108,9 +125,14 @@ fn the_second_holdout_set_holds_its_measured_level() {
     check_holdout("holdout2.json", HOLDOUT2, &HOLDOUT2_FLOOR);
 }
 
+#[test]
+fn the_third_holdout_set_holds_its_measured_level() {
+    check_holdout("holdout3.json", HOLDOUT3, &HOLDOUT3_FLOOR);
+}
+
 /// The quality targets on questions the twin was not tuned for. They do not
-/// hold yet (hit@5 0.73 and 0.71, fact coverage 0.73 and 0.54 when the sets
-/// were written): the embedded index finds rewordings only through its
+/// hold yet (hit@5 0.73, 0.71 and 0.78, fact coverage 0.73, 0.54 and 0.70
+/// when the sets were written): the embedded index finds rewordings only through its
 /// concept table, and a fresh set rewords in ways the table does not know.
 /// Run with `--ignored`.
 #[test]
@@ -123,6 +145,12 @@ fn the_holdout_set_meets_the_targets() {
 #[ignore = "the retrieval targets do not hold on fresh questions yet (hit@5 0.74)"]
 fn the_second_holdout_set_meets_the_targets() {
     check_holdout("holdout2.json", HOLDOUT2, &Thresholds::TARGETS);
+}
+
+#[test]
+#[ignore = "the retrieval targets do not hold on fresh questions yet (hit@5 0.78)"]
+fn the_third_holdout_set_meets_the_targets() {
+    check_holdout("holdout3.json", HOLDOUT3, &Thresholds::TARGETS);
 }
 
 #[test]
