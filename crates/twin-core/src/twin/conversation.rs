@@ -514,8 +514,15 @@ impl Conversation {
             // library queuebound"), or else the name its clause follows, as
             // an apposition does ("tinyqueue, a job queue in Rust").
             let is_break = |c: char| matches!(c, ',' | ';' | '.' | ':' | '(' | ')' | '\u{2014}');
-            let start = said[..at].rfind(is_break).map_or(0, |i| i + 1);
-            let end = said[at..].find(is_break).map_or(said.len(), |i| at + i);
+            // `at` is approximate outside ASCII (see `find_name`): where it
+            // is not a boundary of `said`, there is no clause to look in.
+            let (start, end) = match (said.get(..at), said.get(at..)) {
+                (Some(head), Some(tail)) => (
+                    head.rfind(is_break).map_or(0, |i| i + 1),
+                    tail.find(is_break).map_or(said.len(), |i| at + i),
+                ),
+                _ => (at, at),
+            };
             let in_clause = named
                 .iter()
                 .filter(|(named_at, _)| (start..end).contains(named_at))
@@ -816,6 +823,27 @@ mod tests {
         for message in ["is the Haskell one popular?", "is the best one popular?"] {
             let context = conversation.context(message, &history).expect("a context");
             assert_eq!(context.text, "tinyqueue kestrel", "{message}");
+        }
+    }
+
+    #[test]
+    fn a_qualifier_in_text_that_lowercases_longer_is_safe() {
+        let conversation = conversation();
+        // "İ" is two bytes and lower-cases to three, which shifts the
+        // offsets `find_name` reports past character boundaries.
+        for prefix in ["", "İ", "İİ", "İİİ", "İİİİİİİİ"] {
+            for qualifier in ["Rust", "Über"] {
+                let history = [
+                    turn(Role::User, "Which projects do you maintain?"),
+                    turn(
+                        Role::Assistant,
+                        &format!("{prefix} I maintain tinyqueue, and kestrel, {qualifier}"),
+                    ),
+                ];
+                let message = format!("and the {qualifier} one?");
+                let context = conversation.context(&message, &history).expect("a context");
+                assert!(!context.text.is_empty(), "{prefix} {qualifier}");
+            }
         }
     }
 
