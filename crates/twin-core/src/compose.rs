@@ -816,6 +816,25 @@ mod tests {
     }
 
     #[test]
+    fn an_faq_answer_adds_the_later_sentence_that_holds_what_was_asked() {
+        let hits = vec![hit(
+            Section::Faq,
+            "Are you open to new roles?",
+            "Yes. I'm leading a migration and I've committed to seeing it through. \
+             I'd like a staff role. I'm open to new roles from March 2027.",
+            0.8,
+        )];
+        // The title does not carry the question, so the answer is the FAQ's
+        // opening sentences, not the whole chunk.
+        let c = composer().compose(&request("Could you join us?", hits.clone()));
+        assert!(c.text.starts_with("Yes."), "{}", c.text);
+        assert!(!c.text.contains("March 2027"), "{}", c.text);
+        let c = composer().compose(&request("When could you join us?", hits));
+        assert!(c.text.starts_with("Yes."), "{}", c.text);
+        assert!(c.text.contains("March 2027"), "{}", c.text);
+    }
+
+    #[test]
     fn a_question_asking_how_many_quotes_a_number_not_a_year() {
         let hits = vec![hit(
             Section::Experience,
