@@ -552,6 +552,15 @@ async fn github() -> MockServer {
     github
 }
 
+/// A twin that files tickets in the fake GitHub `github`.
+fn tracked_state(github: &MockServer) -> AppState {
+    state(&[
+        ("GITHUB_REPO", "octo/twin"),
+        ("GITHUB_TOKEN", "ghp_test_token_0123456789"),
+        ("GITHUB_API_URL", &github.uri()),
+    ])
+}
+
 async fn created_issues(github: &MockServer) -> Vec<serde_json::Value> {
     github
         .received_requests()
@@ -566,11 +575,7 @@ async fn created_issues(github: &MockServer) -> Vec<serde_json::Value> {
 #[tokio::test]
 async fn a_commented_down_vote_becomes_a_ticket() {
     let github = github().await;
-    let state = state(&[
-        ("GITHUB_REPO", "octo/twin"),
-        ("GITHUB_TOKEN", "ghp_test_token_0123456789"),
-        ("GITHUB_API_URL", &github.uri()),
-    ]);
+    let state = tracked_state(&github);
     let reply = send(
         &state,
         vote(json!({
@@ -605,11 +610,7 @@ async fn a_commented_down_vote_becomes_a_ticket() {
 #[tokio::test]
 async fn an_uncovered_first_question_becomes_a_ticket_before_the_response_ends() {
     let github = github().await;
-    let state = state(&[
-        ("GITHUB_REPO", "octo/twin"),
-        ("GITHUB_TOKEN", "ghp_test_token_0123456789"),
-        ("GITHUB_API_URL", &github.uri()),
-    ]);
+    let state = tracked_state(&github);
     // A serverless instance may be frozen once its response is complete, so
     // the ticket is filed by then, as JSON and as an event stream.
     let reply = send(&state, question("What is your favourite opera?")).await;
@@ -636,11 +637,7 @@ async fn an_uncovered_first_question_becomes_a_ticket_before_the_response_ends()
 #[tokio::test]
 async fn an_uncovered_question_answered_from_the_cache_still_reaches_the_tracker() {
     let github = github().await;
-    let state = state(&[
-        ("GITHUB_REPO", "octo/twin"),
-        ("GITHUB_TOKEN", "ghp_test_token_0123456789"),
-        ("GITHUB_API_URL", &github.uri()),
-    ]);
+    let state = tracked_state(&github);
     let before = metrics(&state).await;
     for outcome in ["created", "commented", "throttled", "failed", "timed_out"] {
         let zero = format!(r#"twin_tickets_total{{outcome="{outcome}"}} 0"#);
@@ -675,11 +672,7 @@ async fn a_tracker_that_fails_is_counted_and_the_answer_still_comes() {
         )
         .mount(&github)
         .await;
-    let state = state(&[
-        ("GITHUB_REPO", "octo/twin"),
-        ("GITHUB_TOKEN", "ghp_test_token_0123456789"),
-        ("GITHUB_API_URL", &github.uri()),
-    ]);
+    let state = tracked_state(&github);
     let reply = send(&state, question("What is your favourite opera?")).await;
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(reply.json()["covered"], false);
@@ -693,11 +686,7 @@ async fn a_tracker_that_fails_is_counted_and_the_answer_still_comes() {
 #[tokio::test]
 async fn a_covered_question_or_a_follow_up_files_no_ticket() {
     let github = github().await;
-    let state = state(&[
-        ("GITHUB_REPO", "octo/twin"),
-        ("GITHUB_TOKEN", "ghp_test_token_0123456789"),
-        ("GITHUB_API_URL", &github.uri()),
-    ]);
+    let state = tracked_state(&github);
     let reply = send(&state, question("Where do you work now?")).await;
     assert_eq!(reply.json()["covered"], true);
     // A follow-up's own words ("and the opera?") are no question to file.
