@@ -696,6 +696,15 @@ mod tests {
         }
     }
 
+    /// A conversation so far: the visitor asked for the projects and the
+    /// twin answered `answer`.
+    fn projects_answer(answer: &str) -> [Turn; 2] {
+        [
+            turn(Role::User, "Which projects do you maintain?"),
+            turn(Role::Assistant, answer),
+        ]
+    }
+
     #[test]
     fn messages_that_lean_on_the_conversation() {
         let check = |message: &str, expect: Option<Dependence>| {
@@ -756,13 +765,9 @@ mod tests {
 
     #[test]
     fn an_ordinal_picks_from_the_last_answer() {
-        let history = [
-            turn(Role::User, "Which projects do you maintain?"),
-            turn(
-                Role::Assistant,
-                "I maintain tinyqueue, a job queue in Rust, and kestrel, a rate limiter. [1]",
-            ),
-        ];
+        let history = projects_answer(
+            "I maintain tinyqueue, a job queue in Rust, and kestrel, a rate limiter. [1]",
+        );
         let conversation = conversation();
         let second = conversation
             .context("and the second one?", &history)
@@ -781,13 +786,9 @@ mod tests {
 
     #[test]
     fn a_qualifier_picks_from_the_last_answer() {
-        let history = [
-            turn(Role::User, "Which projects do you maintain?"),
-            turn(
-                Role::Assistant,
-                "I maintain tinyqueue, a job queue in Rust, and kestrel, a Go rate limiter. [1]",
-            ),
-        ];
+        let history = projects_answer(
+            "I maintain tinyqueue, a job queue in Rust, and kestrel, a Go rate limiter. [1]",
+        );
         let conversation = conversation();
         for (message, expected) in [
             ("how many stars does the Go one have?", "kestrel"),
@@ -799,22 +800,15 @@ mod tests {
             assert_eq!(context.about, [expected], "{message}");
         }
         // Described in the name's own clause, before the name.
-        let history = [
-            turn(Role::User, "Which projects do you maintain?"),
-            turn(
-                Role::Assistant,
-                "I maintain tinyqueue, a job queue; my older Go library kestrel is frozen. [1]",
-            ),
-        ];
+        let history = projects_answer(
+            "I maintain tinyqueue, a job queue; my older Go library kestrel is frozen. [1]",
+        );
         let context = conversation
             .context("how many stars does the Go one have?", &history)
             .expect("a context");
         assert_eq!(context.text, "kestrel");
         // Not named in the answer: the project whose own text uses it.
-        let history = [
-            turn(Role::User, "Which projects do you maintain?"),
-            turn(Role::Assistant, "I maintain tinyqueue and kestrel. [1]"),
-        ];
+        let history = projects_answer("I maintain tinyqueue and kestrel. [1]");
         let context = conversation
             .context("is the HTTP one popular?", &history)
             .expect("a context");
@@ -833,13 +827,9 @@ mod tests {
         // offsets `find_name` reports past character boundaries.
         for prefix in ["", "İ", "İİ", "İİİ", "İİİİİİİİ"] {
             for qualifier in ["Rust", "Über"] {
-                let history = [
-                    turn(Role::User, "Which projects do you maintain?"),
-                    turn(
-                        Role::Assistant,
-                        &format!("{prefix} I maintain tinyqueue, and kestrel, {qualifier}"),
-                    ),
-                ];
+                let history = projects_answer(&format!(
+                    "{prefix} I maintain tinyqueue, and kestrel, {qualifier}"
+                ));
                 let message = format!("and the {qualifier} one?");
                 let context = conversation.context(&message, &history).expect("a context");
                 assert!(!context.text.is_empty(), "{prefix} {qualifier}");
