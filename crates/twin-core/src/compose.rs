@@ -458,8 +458,7 @@ fn pick<'a>(
         for c in top.iter().take(3) {
             picked.push((c.rank, c.position, c.sentence));
         }
-        if top.iter().any(|c| c.typed)
-            && !top.iter().take(3).any(|c| c.typed)
+        if !top.iter().take(3).any(|c| c.typed)
             && let Some(c) = top.iter().find(|c| c.typed)
         {
             picked.push((c.rank, c.position, c.sentence));
