@@ -480,6 +480,14 @@ impl EmbeddedIndex {
             self.expand(stem, 1.0, &mut term.variants);
         } else if GROUPS_BY_STEM.contains_key(stem) {
             self.expand(stem, 1.0, &mut term.variants);
+        } else if is_manner_adverb(lower) {
+            // An adverb neither the profile nor the concept table knows
+            // ("deliberately", "realistically") says how something is done,
+            // not what: it frames the question like a weak word.
+            term.vague = true;
+            term.exact = false;
+            term.weight = self.common_idf;
+            weak = true;
         } else {
             let mut corrections = self.lexicon().correct(lower);
             let base = BASE_LEXICON.correct(lower);
@@ -987,6 +995,15 @@ fn rewrite_phrases(words: Vec<QueryWord>) -> Vec<QueryWord> {
         i += 1;
     }
     out
+}
+
+/// Whether `word` looks like an adverb of manner: six letters or more
+/// ending in "-ly", but not "-ily", "-fly" or "-ply" ("family", "butterfly",
+/// "supply" are nouns and verbs).
+fn is_manner_adverb(word: &str) -> bool {
+    word.len() >= 6
+        && word.ends_with("ly")
+        && !["ily", "fly", "ply"].iter().any(|end| word.ends_with(end))
 }
 
 /// Calls `f` with the packed trigrams of `word` padded with a space on each

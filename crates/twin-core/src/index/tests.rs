@@ -526,3 +526,49 @@ fn on_call_is_not_a_phone_call() {
         .collect();
     assert_eq!(out.last().map(String::as_str), Some("oncall"));
 }
+
+#[test]
+fn adverbs_the_profile_lacks_frame_a_question() {
+    let index = index();
+    // Neither "realistically" nor "deliberately" is in the corpus or the
+    // concept table; read as foreign words they refused the question.
+    check_top(
+        &index,
+        "Realistically, what are your salary expectations?",
+        "salary",
+    );
+    check_top(
+        &index,
+        "Which programming languages do you deliberately use?",
+        "Languages",
+    );
+    // An adverb alone names no topic, and "family" is no adverb.
+    check(&index, "Honestly?", 3, &[]);
+    check(&index, "Tell me about your family", 3, &[]);
+    assert!(is_manner_adverb("deliberately"));
+    assert!(!is_manner_adverb("family"));
+    assert!(!is_manner_adverb("supply"));
+    assert!(!is_manner_adverb("only"));
+}
+
+#[test]
+fn kinds_of_company_and_idioms_find_their_chunk() {
+    let index = index();
+    // The employer named by its trade rather than its name.
+    check_top(
+        &index,
+        "What did you build at the logistics company?",
+        "Harbor Freight",
+    );
+    // "Cheaper" is about cost; "a group" is a team.
+    check_top(
+        &index,
+        "How did you make ingestion cheaper?",
+        "Halved ingestion cost",
+    );
+    // A phrase that leads to a weak word only frames the question: "are you
+    // any good at" asks about what follows, "what are you good at" about
+    // strengths.
+    check_top(&index, "Are you any good at photography?", "Interests");
+    check_top(&index, "What are you good at?", "Skills");
+}
