@@ -130,7 +130,7 @@ pub(super) const GROUPS: &[Group] = &[
     ]),
     topic(Section::Contact, &[
         "contact", "email", "mail", "address", "reach", "touch", "message", "linkedin", "website",
-        "phone", "call", "connect", "schedule", "calendar", "appointment", "meeting", "book", "chat", "interview", "interviews", "screening", "slot", "slots",
+        "call", "connect", "schedule", "calendar", "appointment", "meeting", "book", "chat", "interview", "interviews", "screening", "slot", "slots",
     ]),
     concept(&["current", "currently", "presently", "nowadays", "today"]),
     concept(&["programming", "coding", "code", "languages", "language"]),
@@ -213,8 +213,7 @@ pub(super) const GROUPS: &[Group] = &[
     theme(&[
         "failure", "failures", "fail", "failed", "mistake", "mistakes", "regret", "regrets",
         "setback", "setbacks", "blunder", "blunders", "wrong", "mess", "messed", "screwup",
-        "screwups", "fiasco", "botched", "misstep", "missteps", "postmortem", "postmortems",
-        "incident", "incidents", "outage", "outages", "disaster", "worst",
+        "screwups", "fiasco", "botched", "misstep", "missteps", "worst",
     ]),
     concept(&[
         "learn", "learned", "learnt", "lesson", "lessons", "taught", "teach", "takeaway",
@@ -277,7 +276,7 @@ pub(super) const GROUPS: &[Group] = &[
     ]),
     concept(&[
         "telecom", "telecoms", "telco", "telcos", "telecommunications", "carrier", "operator",
-        "mobile", "cellular", "subscribers",
+        "mobile", "cellular", "subscribers", "phone", "phones", "telephone",
     ]),
     concept(&["fintech", "payments", "payment", "finance", "financial"]),
     concept(&["startup", "startups", "scaleup", "scaleups"]),
@@ -286,7 +285,13 @@ pub(super) const GROUPS: &[Group] = &[
         "summary", "overview", "bio", "biography", "pitch", "intro", "introduce", "introduction",
     ]),
     concept(&["ledger", "ledgers", "bookkeeping", "accounting"]),
-    concept(&["downtime", "offline", "uptime"]),
+    // Systems going down, and what follows: an outage is not a personal
+    // failure (the failure theme would make every achievement that mentions
+    // one "about" failing).
+    concept(&[
+        "downtime", "offline", "uptime", "outage", "outages", "incident", "incidents",
+        "postmortem", "postmortems",
+    ]),
     concept(&[
         "failover", "failovers", "replication", "replicated", "consensus", "fencing", "raft",
         "quorum",
@@ -303,6 +308,11 @@ pub(super) const GROUPS: &[Group] = &[
     concept(&["transit", "tram", "trams", "bus", "buses", "train", "trains", "metro", "arrivals"]),
     concept(&["hq", "headquarters", "office", "offices"]),
     concept(&["promote", "promoted", "promotion", "promotions"]),
+    // A phone number is a fact of its own: a profile without one does not
+    // answer "what's your mobile number?" with its email address, nor with
+    // the job at a mobile operator.
+    concept(&["phonenumber", "landline"]),
+    concept(&["sacked", "dismissed", "layoff", "layoffs"]),
     concept(&["reply", "replies", "respond", "responds", "response"]),
     concept(&[
         "leave", "leaving", "left", "quit", "quitting", "resign", "resigned", "resignation",
@@ -320,7 +330,7 @@ pub(super) const GROUPS: &[Group] = &[
         "database", "databases", "db", "dbs", "rdbms", "datastore", "datastores",
     ]),
     theme(&[
-        "observability", "monitoring", "telemetry", "alerting", "dashboards", "metrics",
+        "observability", "monitoring", "telemetry", "alerting", "dashboards",
     ]),
     theme(&[
         "docker", "container", "containers", "containerised", "containerized", "orchestration",
@@ -414,6 +424,12 @@ pub(super) const PHRASES: &[(&[&str], &str)] = &[
     (&["gone", "wrong"], "failure"),
     (&["take", "away"], "lesson"),
     (&["elevator", "pitch"], "summary"),
+    (&["mobile", "number"], "phonenumber"),
+    (&["cell", "number"], "phonenumber"),
+    (&["phone", "number"], "phonenumber"),
+    (&["telephone", "number"], "phonenumber"),
+    (&["laid", "off"], "layoff"),
+    (&["phone", "call"], "call"),
     (&["down", "the", "line"], "future"),
     (&["step", "up"], "lead"),
     (&["butts", "in", "seats"], "office"),

@@ -571,4 +571,7 @@ fn kinds_of_company_and_idioms_find_their_chunk() {
     // strengths.
     check_top(&index, "Are you any good at photography?", "Interests");
     check_top(&index, "What are you good at?", "Skills");
+    // A phone number is not the phone company's job, nor the contact chunk
+    // that has none.
+    check(&index, "What's your phone number?", 3, &[]);
 }
