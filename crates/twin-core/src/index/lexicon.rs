@@ -99,17 +99,19 @@ const fn alias(words: &'static [&'static str]) -> Group {
 #[rustfmt::skip]
 pub(super) const GROUPS: &[Group] = &[
     topic(Section::Education, &[
-        "education", "study", "studied", "studies", "studying", "university", "universities", "uni",
-        "college", "degree", "degrees", "school", "graduate", "graduated", "graduation", "academic",
-        "academia", "bachelor", "bachelors", "master", "masters", "msc", "bsc", "phd", "doctorate",
-        "diploma", "major", "thesis", "dissertation", "institute", "student", "alma", "mater",
-        "coursework", "course", "courses", "grade", "grades", "gpa", "qualification",
-        "qualifications", "undergrad", "undergraduate", "postgrad", "postgraduate", "honours", "honors", "capstone",
+        "education", "study", "studied", "studies", "studying", "university", "universities",
+        "uni", "college", "degree", "degrees", "school", "graduate", "graduated", "graduation",
+        "academic", "academia", "bachelor", "bachelors", "master", "masters", "msc", "bsc", "phd",
+        "doctorate", "diploma", "major", "thesis", "dissertation", "institute", "student", "alma",
+        "mater", "coursework", "course", "courses", "grade", "grades", "gpa", "qualification",
+        "qualifications", "undergrad", "undergraduate", "postgrad", "postgraduate", "honours",
+        "honors", "capstone",
     ]),
     topic(Section::Experience, &[
         "experience", "job", "jobs", "work", "worked", "employer", "employers", "employment",
         "employed", "company", "companies", "role", "roles", "position", "positions", "career",
-        "professional", "occupation", "profession", "industry", "tenure", "gig", "shop", "firm", "outfit", "workplace",
+        "professional", "occupation", "profession", "industry", "tenure", "gig", "shop", "firm",
+        "outfit", "workplace",
     ]),
     theme(&[
         "salary", "salaries", "pay", "paid", "compensation", "comp", "money", "range", "earn",
@@ -130,17 +132,20 @@ pub(super) const GROUPS: &[Group] = &[
     ]),
     topic(Section::Contact, &[
         "contact", "email", "mail", "address", "reach", "touch", "message", "linkedin", "website",
-        "call", "connect", "schedule", "calendar", "appointment", "meeting", "book", "chat", "interview", "interviews", "screening", "slot", "slots",
+        "call", "connect", "schedule", "calendar", "appointment", "meeting", "book", "chat",
+        "interview", "interviews", "screening", "slot", "slots",
     ]),
     concept(&["current", "currently", "presently", "nowadays", "today"]),
     concept(&["programming", "coding", "code", "languages", "language"]),
     theme(&[
         "talk", "talks", "conference", "conferences", "speaking", "speaker", "presentation",
-        "presentations", "meetup", "meetups", "keynote", "presenting", "present", "audience", "crowd", "stage", "slides", "deck", "decks",
+        "presentations", "meetup", "meetups", "keynote", "presenting", "present", "audience",
+        "crowd", "stage", "slides", "deck", "decks",
     ]),
     concept(&[
         "rewrite", "rewrote", "rewritten", "rebuild", "rebuilt", "reimplement", "replace",
-        "replaced", "migrate", "migrated", "migration", "overhaul", "redesign", "redesigned", "revamp", "revamped", "rework", "reworked", "swap", "swapped", "swapping", "overhauled",
+        "replaced", "migrate", "migrated", "migration", "overhaul", "redesign", "redesigned",
+        "revamp", "revamped", "rework", "reworked", "swap", "swapped", "swapping", "overhauled",
     ]),
     topic(Section::Skills, &[
         "skills", "skill", "skillset", "tech", "technology", "technologies", "stack", "tool",
@@ -221,7 +226,8 @@ pub(super) const GROUPS: &[Group] = &[
     ]),
     theme(&[
         "challenging", "challenge", "challenges", "hard", "hardest", "difficult", "difficulty",
-        "toughest", "tough", "complex", "complicated", "tricky", "gnarly", "gnarliest", "hairy", "thorny", "trickiest",
+        "toughest", "tough", "complex", "complicated", "tricky", "gnarly", "gnarliest", "hairy",
+        "thorny", "trickiest",
     ]),
     theme(&[
         "style", "styles", "habit", "habits", "routine", "routines", "workflow", "methodology",
@@ -238,11 +244,13 @@ pub(super) const GROUPS: &[Group] = &[
     // remote work and relocation says "remote", "office" and "travel" too.
     theme(&[
         "remote", "remotely", "relocate", "relocation", "relocating", "move", "moving", "abroad",
-        "overseas", "emigrate", "office", "onsite", "hybrid", "wfh", "commute", "travel", "fly", "flying", "visit", "visits",
+        "overseas", "emigrate", "office", "onsite", "hybrid", "wfh", "commute", "travel", "fly",
+        "flying", "visit", "visits",
     ]),
     // Being on call: "on call" is rewritten to "oncall" (see PHRASES).
     theme(&[
-        "oncall", "rotation", "rotations", "pager", "paging", "pages", "pagerduty", "beeper", "rota", "rotas",
+        "oncall", "rotation", "rotations", "pager", "paging", "pages", "pagerduty", "beeper",
+        "rota", "rotas",
     ]),
     // Working hours across time zones: the remote-work answer says how many
     // hours of overlap it needs.
