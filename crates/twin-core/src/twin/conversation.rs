@@ -445,14 +445,8 @@ impl Conversation {
             .collect();
         if found.is_empty() {
             found = self
-                .mentions(said)
+                .named_things(said)
                 .into_iter()
-                .filter(|(_, e)| {
-                    matches!(
-                        e.kind,
-                        EntityKind::Employer | EntityKind::Project | EntityKind::School
-                    )
-                })
                 .map(|(at, e)| (at, e.search.as_str(), e.about.as_str()))
                 .collect();
         }
@@ -496,16 +490,7 @@ impl Conversation {
     /// `qualifier` picks out ("the Go one"): the one `said` describes with
     /// it, or else the only one whose own chunks use it.
     fn qualified_mention(&self, said: &str, qualifier: &str) -> Option<&Entity> {
-        let named: Vec<(usize, &Entity)> = self
-            .mentions(said)
-            .into_iter()
-            .filter(|(_, e)| {
-                matches!(
-                    e.kind,
-                    EntityKind::Employer | EntityKind::Project | EntityKind::School
-                )
-            })
-            .collect();
+        let named = self.named_things(said);
         if named.len() < 2 {
             return None;
         }
@@ -548,6 +533,20 @@ impl Conversation {
             (Some(&(_, e)), None) => Some(e),
             _ => None,
         }
+    }
+
+    /// The employers, projects and schools among [`Self::mentions`]: the
+    /// things an answer can be about, where a language or a skill is only
+    /// said of them.
+    fn named_things(&self, said: &str) -> Vec<(usize, &Entity)> {
+        let mut named = self.mentions(said);
+        named.retain(|(_, e)| {
+            matches!(
+                e.kind,
+                EntityKind::Employer | EntityKind::Project | EntityKind::School
+            )
+        });
+        named
     }
 
     /// The entities `said` names, each once, in the order first named. A
