@@ -43,6 +43,11 @@ const OPENING_MAX_CHARS: usize = 400;
 /// A chunk of the same section whose retrieval score is at least this share
 /// of the top chunk's is quoted from too.
 const SIBLING_SCORE: f32 = 0.9;
+/// Credit for a question word that a sentence does not use but rewords
+/// ("alarms" for "alerts", "migration" for "move"), against 1 for the word
+/// itself: the index finds a chunk through the same rewordings, and the
+/// composer should then quote the sentence that holds them.
+const REWORD_CREDIT: f32 = 0.6;
 /// Score added to a sentence that holds the kind of fact the question asks
 /// for (a date for "when...", a number for "how many..."), on the scale of
 /// the share of the question's terms the sentence matches.
@@ -70,6 +75,8 @@ struct Sentence {
     text: String,
     /// Its terms, sorted for binary search.
     terms: Vec<String>,
+    /// The concept groups of its terms, sorted.
+    groups: Vec<u16>,
     /// The kinds of fact it states.
     holds: Holds,
 }
@@ -78,10 +85,14 @@ impl Analysed {
     fn of(chunk: &Chunk) -> Analysed {
         let sentences = text::sentences(&chunk.text)
             .into_iter()
-            .map(|sentence| Sentence {
-                text: sentence.to_owned(),
-                terms: sorted_terms(sentence),
-                holds: Holds::of(sentence),
+            .map(|sentence| {
+                let terms = sorted_terms(sentence);
+                Sentence {
+                    text: sentence.to_owned(),
+                    groups: groups_of(&terms),
+                    terms,
+                    holds: Holds::of(sentence),
+                }
             })
             .collect();
         Analysed { sentences }
@@ -210,6 +221,67 @@ fn sorted_terms(text: &str) -> Vec<String> {
     terms
 }
 
+/// The concept groups of `terms`, sorted and each once.
+fn groups_of(terms: &[String]) -> Vec<u16> {
+    let mut groups: Vec<u16> = terms
+        .iter()
+        .flat_map(|term| crate::index::word_groups(term))
+        .copied()
+        .collect();
+    groups.sort_unstable();
+    groups.dedup();
+    groups
+}
+
+/// A content word of the question.
+#[derive(Debug)]
+struct QueryTerm {
+    stem: String,
+    /// The concept groups it belongs to, sorted.
+    groups: &'static [u16],
+}
+
+/// How a sentence speaks to a word of the question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Match {
+    /// It uses the word.
+    Word,
+    /// It uses a word of the same concept: a rewording.
+    Reworded,
+    /// It uses a word on the same topic ("thesis" for "degree").
+    Topic,
+    None,
+}
+
+impl Match {
+    fn credit(self) -> f32 {
+        match self {
+            Match::Word => 1.0,
+            Match::Reworded | Match::Topic => REWORD_CREDIT,
+            Match::None => 0.0,
+        }
+    }
+}
+
+impl QueryTerm {
+    /// How a sentence (its sorted terms and groups) speaks to this word.
+    fn matches(&self, terms: &[String], groups: &[u16]) -> Match {
+        if terms.binary_search(&self.stem).is_ok() {
+            return Match::Word;
+        }
+        let mut found = Match::None;
+        for &g in self.groups {
+            if groups.binary_search(&g).is_ok() {
+                if !crate::index::is_topic_group(g) {
+                    return Match::Reworded;
+                }
+                found = Match::Topic;
+            }
+        }
+        found
+    }
+}
+
 /// A composed answer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Composition {
@@ -276,11 +348,12 @@ impl ExtractiveComposer {
                 candidates.push(Candidate {
                     rank,
                     position,
-                    overlap: overlap(&query, &sentence.terms),
+                    overlap: overlap(&query, &sentence.terms, &sentence.groups),
                     typed: wants.is_some_and(|w| sentence.holds.answers(w)),
                     score: 0.0,
                     sentence: &sentence.text,
                     terms: &sentence.terms,
+                    groups: &sentence.groups,
                 });
             }
         }
@@ -289,7 +362,13 @@ impl ExtractiveComposer {
         }
 
         let about = title_overlap(&query, &hits[0].chunk.title) >= TITLE_MATCH;
-        let picked = pick(&mut candidates, hits, &query, query.is_empty() || about);
+        // An achievement reads best whole, as the story it is: the
+        // situation, what I did and the result. A visitor asking "how did you
+        // stop the double charges?" wants the middle, and "what came of it?"
+        // the end, in words the chunk rarely shares.
+        let story = hits[0].chunk.section == crate::chunk::Section::Achievement;
+        let whole_top = query.is_empty() || about || story;
+        let picked = pick(&mut candidates, hits, &query, whole_top);
         render(&picked)
     }
 }
@@ -347,6 +426,8 @@ struct Candidate<'a> {
     sentence: &'a str,
     /// The sentence's terms, sorted.
     terms: &'a [String],
+    /// The concept groups of its terms, sorted.
+    groups: &'a [u16],
     /// Fraction of the question's content terms found in the sentence.
     overlap: f32,
     /// Whether it holds the kind of fact the question asks for.
@@ -357,8 +438,9 @@ struct Candidate<'a> {
 /// The question's content terms, with a misspelt one ("kuberntes",
 /// "ledgr") replaced by the closest term of the retrieved chunks: the index
 /// found these chunks through its own typo correction, and the composer
-/// should look for the same words in them.
-fn query_terms(question: &str, analysed: &[&Analysed]) -> HashSet<String> {
+/// should look for the same words in them. A term the chunks lack is
+/// matched by its concept's words, as the index matched it.
+fn query_terms(question: &str, analysed: &[&Analysed]) -> Vec<QueryTerm> {
     let mut vocabulary: Vec<&str> = analysed
         .iter()
         .flat_map(|a| a.sentences.iter())
@@ -395,26 +477,57 @@ fn query_terms(question: &str, analysed: &[&Analysed]) -> HashSet<String> {
             }
             best.map_or(term, |(_, known)| known.to_owned())
         })
+        .collect::<HashSet<String>>()
+        .into_iter()
+        .map(|stem| {
+            // A word the chunks use is looked for as itself: its concept's
+            // other words there ("role" and "work" for "company") are
+            // rewordings of nothing the visitor left out.
+            let reworded = vocabulary.binary_search(&stem.as_str()).is_err();
+            QueryTerm {
+                groups: if reworded {
+                    crate::index::word_groups(&stem)
+                } else {
+                    &[]
+                },
+                stem,
+            }
+        })
         .collect()
 }
 
-/// The share of the question's terms found in `terms` (sorted).
-fn overlap(query: &HashSet<String>, terms: &[String]) -> f32 {
+/// The share of the question's terms a sentence (its sorted terms and
+/// groups) speaks to, a reworded one at [`REWORD_CREDIT`].
+fn overlap(query: &[QueryTerm], terms: &[String], groups: &[u16]) -> f32 {
     if query.is_empty() {
         return 0.0;
     }
-    let shared = query
+    let shared: f32 = query
         .iter()
-        .filter(|t| terms.binary_search(t).is_ok())
-        .count();
-    shared as f32 / query.len() as f32
+        .map(|t| t.matches(terms, groups).credit())
+        .sum();
+    shared / query.len() as f32
 }
 
 /// How much of the question a chunk title carries. Titles name the unit
 /// ("Cut tracking latency by 70%", "What are your salary expectations?"), so a
 /// title that carries the question marks a chunk the visitor asked about.
-fn title_overlap(query: &HashSet<String>, title: &str) -> f32 {
-    overlap(query, &sorted_terms(title))
+/// A title on the same topic does not: every degree's title is on the topic
+/// of "what degrees do you have?".
+fn title_overlap(query: &[QueryTerm], title: &str) -> f32 {
+    if query.is_empty() {
+        return 0.0;
+    }
+    let terms = sorted_terms(title);
+    let groups = groups_of(&terms);
+    let shared: f32 = query
+        .iter()
+        .map(|t| match t.matches(&terms, &groups) {
+            Match::Topic => 0.0,
+            m => m.credit(),
+        })
+        .sum();
+    shared / query.len() as f32
 }
 
 fn sentence_score(c: &Candidate<'_>, hit: &Hit) -> f32 {
@@ -430,7 +543,7 @@ fn sentence_score(c: &Candidate<'_>, hit: &Hit) -> f32 {
 fn pick<'a>(
     candidates: &mut [Candidate<'a>],
     hits: &[Hit],
-    query: &HashSet<String>,
+    query: &[QueryTerm],
     whole_top: bool,
 ) -> Vec<(usize, usize, &'a str)> {
     let query_terms = query.len();
@@ -441,9 +554,10 @@ fn pick<'a>(
     let top: Vec<&Candidate<'a>> = candidates.iter().filter(|c| c.rank == 0).collect();
     let faq_like = hits[0].chunk.section == crate::chunk::Section::Faq;
     if whole_top {
-        // The visitor asked about this very unit, or asked something with no
-        // content words ("tell me about yourself"): the chunk reads best as
-        // written, from its opening sentence on.
+        // The visitor asked about this very unit, or about an achievement,
+        // or asked something with no content words ("tell me about
+        // yourself"): the chunk reads best as written, from its opening
+        // sentence on.
         let mut chars = 0;
         for c in &top {
             if chars > 0 && chars + c.sentence.len() > WHOLE_CHUNK_MAX_CHARS {
@@ -494,6 +608,13 @@ fn pick<'a>(
             picked.push((opening.rank, opening.position, opening.sentence));
         }
     }
+    // Whether a sentence speaks to a word of the question: with the word or
+    // a rewording of it. A word on the same topic helps choose among a
+    // chunk's sentences but is no reason to quote one more: every sentence
+    // of a degree is on the topic of "what degrees do you have?".
+    let speaks_to = |c: &Candidate<'_>, t: &QueryTerm| {
+        matches!(t.matches(c.terms, c.groups), Match::Word | Match::Reworded)
+    };
     // The query terms the answer already speaks to.
     let mut covered: HashSet<&str> = HashSet::new();
     for p in &picked {
@@ -504,8 +625,8 @@ fn pick<'a>(
             covered.extend(
                 query
                     .iter()
-                    .filter(|t| c.terms.binary_search(t).is_ok())
-                    .map(String::as_str),
+                    .filter(|t| speaks_to(c, t))
+                    .map(|t| t.stem.as_str()),
             );
         }
     }
@@ -520,7 +641,7 @@ fn pick<'a>(
         let already = picked.iter().any(|p| p.0 == c.rank && p.1 == c.position);
         // A further sentence must share words with the question and be nearly
         // as good as the best one; otherwise it is padding.
-        if already || c.overlap == 0.0 || c.score < 0.6 * best_score {
+        if already || !query.iter().any(|t| speaks_to(c, t)) || c.score < 0.6 * best_score {
             continue;
         }
         // And it must come from a sibling of the top chunk (another project
@@ -536,7 +657,7 @@ fn pick<'a>(
         // out of it?" needs a sentence for each.
         let fresh = query
             .iter()
-            .filter(|t| !covered.contains(t.as_str()) && c.terms.binary_search(t).is_ok())
+            .filter(|t| !covered.contains(t.stem.as_str()) && speaks_to(c, t))
             .count();
         let completes =
             query_terms >= 3 && fresh >= 2 && fresh * 3 >= query_terms && c.overlap >= 0.4;
@@ -546,8 +667,8 @@ fn pick<'a>(
         covered.extend(
             query
                 .iter()
-                .filter(|t| c.terms.binary_search(t).is_ok())
-                .map(String::as_str),
+                .filter(|t| speaks_to(c, t))
+                .map(|t| t.stem.as_str()),
         );
         picked.push((c.rank, c.position, c.sentence));
         chars += c.sentence.len();
@@ -713,6 +834,72 @@ mod tests {
         )];
         let c = composer().compose(&request("How did you cut the checkout latency?", hits));
         assert_eq!(c.text, format!("{text} [1]"));
+    }
+
+    #[test]
+    fn an_achievement_asked_about_in_other_words_is_told_whole() {
+        let text = "At Acme, checkout timed out at peak. I had to fix it in a week. \
+                    I moved the joins to a materialised view. As a result, p99 fell from 900 ms to 270 ms.";
+        let hits = vec![
+            hit(
+                Section::Achievement,
+                "Cut checkout latency by 70% (Acme)",
+                text,
+                0.9,
+            ),
+            hit(
+                Section::Project,
+                "Project: Kestrel",
+                "Kestrel (2021): I was the creator. It is a rate limiter written in Rust.",
+                0.4,
+            ),
+        ];
+        let c = composer().compose(&request(
+            "what did you do when the buying page kept hanging?",
+            hits,
+        ));
+        assert_eq!(c.text, format!("{text} [1]"));
+    }
+
+    #[test]
+    fn a_word_the_chunk_lacks_finds_the_sentence_that_rewords_it() {
+        let hits = vec![hit(
+            Section::Experience,
+            "Staff Engineer at Tidewater",
+            "From 2019 I worked as Staff Engineer at Tidewater. I run the platform team of six. \
+             I replaced the nightly settlement batch with a streaming service.",
+            0.9,
+        )];
+        let c = composer().compose(&request("what migration did you lead at Tidewater?", hits));
+        assert!(
+            c.text.contains("I replaced the nightly settlement batch"),
+            "{}",
+            c.text
+        );
+        assert!(!c.text.contains("I run the platform team"), "{}", c.text);
+    }
+
+    #[test]
+    fn a_word_the_chunks_use_is_looked_for_as_itself() {
+        let chunk = Chunk::new(
+            Section::Achievement,
+            "Cut pages by 80% (Acme)",
+            "At Acme, most alerts were noise. I deleted 140 of them for companies to trust the rest.",
+            BTreeMap::new(),
+        );
+        let analysed = Analysed::of(&chunk);
+        let terms = query_terms("which companies, and which alarms?", &[&analysed]);
+        let groups = |stem: &str| {
+            terms
+                .iter()
+                .find(|t| t.stem == stem)
+                .map(|t| t.groups)
+                .unwrap_or_else(|| panic!("no term {stem} in {terms:?}"))
+        };
+        // "companies" is in the chunk: only "companies" counts for it.
+        assert!(groups("compani").is_empty());
+        // "alarms" is not: any word of its concept ("alerts") does.
+        assert!(!groups("alarm").is_empty());
     }
 
     #[test]

@@ -915,6 +915,41 @@ pub(crate) fn is_weak_word(lower: &str) -> bool {
     is_weak_stem(&text::stem(lower))
 }
 
+/// The concept groups (and aliases) a stem belongs to, ascending: two words
+/// that share one are rewordings of each other ("alarms" and "alerts",
+/// "migration" and "replaced"). For matching within retrieved chunks, such
+/// as the composer's choice of sentence. Hobby groups are left out: their
+/// words mean something else outside the interests chunk ("reads" in a
+/// database).
+pub(crate) fn word_groups(stem: &str) -> &'static [u16] {
+    static WORD_GROUPS: LazyLock<HashMap<&'static str, Vec<u16>, FxBuildHasher>> =
+        LazyLock::new(|| {
+            GROUPS_BY_STEM
+                .iter()
+                .map(|(stem, groups)| {
+                    let mut kept: Vec<u16> = groups
+                        .iter()
+                        .copied()
+                        .filter(|&g| {
+                            let group = &GROUPS[g as usize];
+                            group.section.is_none() || group.names_section
+                        })
+                        .collect();
+                    kept.sort_unstable();
+                    (stem.as_str(), kept)
+                })
+                .collect()
+        });
+    WORD_GROUPS.get(stem).map_or(&[], Vec::as_slice)
+}
+
+/// Whether group `g` of [`word_groups`] names a section (education, skills):
+/// its words share a topic ("degree", "thesis"), which tells a sentence on
+/// it from one that is not, without being rewordings of each other.
+pub(crate) fn is_topic_group(g: u16) -> bool {
+    GROUPS[g as usize].section.is_some()
+}
+
 /// How many distinct words (stems) of a theme a chunk must use to be about
 /// it and carry its token: two, so that one incidental "money" (in "a
 /// platform that moves money") is not enough while an answer about pay,
