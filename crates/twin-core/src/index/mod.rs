@@ -21,8 +21,11 @@
 //! so it cannot tell a good match from the least bad one; whether a chunk is
 //! returned at all is decided by coverage alone, which has the same meaning
 //! for every query and corpus and so can carry a fixed floor
-//! ([`IndexConfig::floor`]). A question made only of stop words ("tell me
-//! about yourself") has no topic at all and gets the summary chunk instead.
+//! ([`IndexConfig::floor`]). A question about two things, each named in
+//! words of its own and each in its own chunk, can clear the floor with the
+//! two chunks together when neither clears it alone. A question made only of
+//! stop words ("tell me about yourself") has no topic at all and gets the
+//! summary chunk instead.
 //!
 //! Building takes about a millisecond for a profile and a search a few
 //! microseconds, so nothing is persisted: every cold start rebuilds it.
@@ -635,9 +638,21 @@ impl EmbeddedIndex {
             .iter()
             .any(|&d| s.acc[d as usize].coverage >= floor)
         {
-            s.reset();
-            self.give_back(s);
-            return Vec::new();
+            // A question of two topics, each in its own chunk ("compare the
+            // volumes at the metrics startup and in the tracking pipeline"),
+            // is covered by the pair when by neither alone: both clear the
+            // floor at the pair's coverage.
+            match self.best_pair(query, &s) {
+                Some((a, b, together)) => {
+                    s.acc[a as usize].coverage = together;
+                    s.acc[b as usize].coverage = together;
+                }
+                None => {
+                    s.reset();
+                    self.give_back(s);
+                    return Vec::new();
+                }
+            }
         }
 
         // The trigram cosine of every chunk that matched a term. Chunks that
@@ -729,6 +744,62 @@ impl EmbeddedIndex {
         s.reset();
         self.give_back(s);
         hits
+    }
+
+    /// The credit chunk `d` gets for each of the query's terms: that of
+    /// the best variant it contains, or 0.
+    fn credits(&self, query: &Query, d: u32) -> Vec<f32> {
+        query
+            .terms
+            .iter()
+            .map(|term| {
+                term.variants
+                    .iter()
+                    .find(|&&(id, _)| {
+                        self.term_postings
+                            .get(id)
+                            .binary_search_by_key(&d, |p| p.doc)
+                            .is_ok()
+                    })
+                    .map_or(0.0, |&(_, credit)| credit)
+            })
+            .collect()
+    }
+
+    /// The chunks most likely to answer a part of the question: those with
+    /// the best coverage, at most [`PAIR_POOL`] of them, with their credits.
+    fn pool(&self, query: &Query, acc: &[Acc], touched: &[u32]) -> Vec<(u32, Vec<f32>)> {
+        let mut keys: Vec<(f32, f32, u32)> = touched
+            .iter()
+            .map(|&d| (acc[d as usize].coverage, acc[d as usize].bm25, d))
+            .filter(|&(coverage, _, _)| coverage >= PAIR_MIN_COVERAGE)
+            .collect();
+        best_first(&mut keys, PAIR_POOL, by_key)
+            .iter()
+            .map(|&(_, _, d)| (d, self.credits(query, d)))
+            .collect()
+    }
+
+    /// The two chunks that together cover the question best, with their
+    /// coverage together, when it clears the floor and each adds at least
+    /// [`PAIR_GAIN`] of a part to the other.
+    fn best_pair(&self, query: &Query, s: &Scratch) -> Option<(u32, u32, f32)> {
+        let pool = self.pool(query, &s.acc, &s.touched);
+        let mut best: Option<(u32, u32, f32)> = None;
+        for (i, (a, credits_a)) in pool.iter().enumerate() {
+            for (b, credits_b) in &pool[i + 1..] {
+                if gain(query, credits_a, credits_b) < PAIR_GAIN
+                    || gain(query, credits_b, credits_a) < PAIR_GAIN
+                {
+                    continue;
+                }
+                let together = coverage_of(query, |t| credits_a[t].max(credits_b[t]));
+                if best.is_none_or(|(_, _, c)| together > c) {
+                    best = Some((*a, *b, together));
+                }
+            }
+        }
+        best.filter(|&(_, _, together)| together >= self.config.floor - 1e-4)
     }
 
     /// BM25 and coverage in one pass over the postings of the query's
@@ -827,6 +898,52 @@ fn best_first<T>(items: &mut [T], n: usize, order: impl Fn(&T, &T) -> std::cmp::
     let best = &mut items[..n];
     best.sort_unstable_by(&order);
     best
+}
+
+/// How many of the best-covering chunks are weighed as a pair.
+const PAIR_POOL: usize = 8;
+/// The least coverage a chunk needs to be weighed as one of a pair.
+const PAIR_MIN_COVERAGE: f32 = 0.15;
+/// The least share of a part of the question a chunk must answer that the
+/// other of a pair does not.
+const PAIR_GAIN: f32 = 0.25;
+/// The least number of topical words a chunk of a pair must answer alone.
+const PAIR_WORDS: usize = 2;
+
+/// The coverage given each term's credit: its best share of one part.
+fn coverage_of(query: &Query, credit: impl Fn(usize) -> f32) -> f32 {
+    query
+        .parts
+        .iter()
+        .map(|&(bit, total)| {
+            let covered: f32 = query
+                .terms
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| t.parts & bit != 0)
+                .map(|(i, t)| t.weight * credit(i))
+                .sum();
+            covered / total
+        })
+        .fold(0.0, f32::max)
+}
+
+/// The share of a part of the question that `other` answers beyond `base`,
+/// or 0 when it names fewer than [`PAIR_WORDS`] topical words that `base`
+/// lacks: a topic of its own takes more than one word ("the metrics
+/// startup"), where a single one is as likely a word the profile uses for
+/// something else ("savings" and "deposits").
+fn gain(query: &Query, base: &[f32], other: &[f32]) -> f32 {
+    let own = query
+        .terms
+        .iter()
+        .enumerate()
+        .filter(|&(t, term)| !term.vague && other[t] > 0.0 && base[t] == 0.0)
+        .count();
+    if own < PAIR_WORDS {
+        return 0.0;
+    }
+    coverage_of(query, |t| (other[t] - base[t]).max(0.0))
 }
 
 /// A question is cut into at most this many parts; the rest of a longer one

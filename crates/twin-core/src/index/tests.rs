@@ -575,3 +575,34 @@ fn kinds_of_company_and_idioms_find_their_chunk() {
     // that has none.
     check(&index, "What's your phone number?", 3, &[]);
 }
+
+#[test]
+fn two_topics_in_two_chunks_are_covered_together() {
+    let index = index();
+    let question = "Compare the shipment tracking APIs with the consensus protocols in your thesis, \
+                    roughly speaking";
+    // Neither chunk covers the question alone...
+    let floor = index.config().floor;
+    assert!(
+        index
+            .explain(question)
+            .iter()
+            .all(|(_, coverage, _)| *coverage < floor),
+        "{:?}",
+        index.explain(question)
+    );
+    // ...but each names a topic of several words, and together they do.
+    let hits = index.search(question, 3);
+    let mut titles: Vec<&str> = hits.iter().map(|h| h.chunk.title.as_str()).collect();
+    titles.sort_unstable();
+    assert_eq!(
+        titles,
+        [
+            "BSc in Computer Science, Coastal Institute of Technology",
+            "Senior Backend Engineer at Harbor Freight Labs",
+        ]
+    );
+    // One word each is not a topic each: "salary" and "climbing" are two
+    // chunks' words, not a question the profile answers.
+    check(&index, "What salary did you get climbing?", 3, &[]);
+}
