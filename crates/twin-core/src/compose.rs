@@ -62,6 +62,8 @@ pub struct ExtractiveComposer {
     /// cost of an answer; a chunk id names its content, so a hit whose id is
     /// here needs no analysis. Hits from elsewhere are analysed on the fly.
     analysed: Arc<HashMap<ChunkId, Analysed>>,
+    /// The parts of the owner's name: not what a question is about.
+    owner: Arc<[String]>,
 }
 
 /// A chunk's sentences, analysed once.
@@ -307,6 +309,7 @@ impl ExtractiveComposer {
         ExtractiveComposer {
             refusal,
             analysed: Arc::new(analysed),
+            owner: crate::twin::owner_names(profile).into(),
         }
     }
 
@@ -339,8 +342,9 @@ impl ExtractiveComposer {
                 None => &self.analysed[&hit.chunk.id],
             })
             .collect();
-        let query = query_terms(&request.question, &analysed);
-        let wants = wants(&request.question);
+        let question = text::owner_as_you(&request.question, &self.owner);
+        let query = query_terms(&question, &analysed);
+        let wants = wants(&question);
 
         let mut candidates = Vec::new();
         for (rank, analysed) in analysed.iter().enumerate() {
@@ -718,6 +722,7 @@ mod tests {
         ExtractiveComposer {
             refusal: "My profile doesn't cover that. Email me at a@example.dev.".into(),
             analysed: Arc::default(),
+            owner: Arc::new([]),
         }
     }
 

@@ -6,6 +6,7 @@
 //! start. Terms are what the index matches on and what the composer counts
 //! overlap with, so the two always agree on what a "word" is.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
@@ -305,6 +306,54 @@ fn is_abbreviation(before: &str) -> bool {
     ABBREVIATIONS.binary_search(&lower.as_str()).is_ok()
 }
 
+/// The question as asked of the owner: each of `names` (the owner's name
+/// parts, lower-case) becomes "you", and a possessive one ("Nadia's")
+/// "your". A recruiter asks "does Nadia mentor juniors?"; the name is who
+/// is asked about, not what, and as a word only the summary holds it would
+/// weigh against every other chunk.
+pub fn owner_as_you<'a>(text: &'a str, names: &[String]) -> Cow<'a, str> {
+    let is_name = |word: &str| {
+        let lower = word.to_lowercase();
+        names.contains(&lower)
+    };
+    let mut out = String::new();
+    let mut last = 0;
+    let mut start = None;
+    let bytes = text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')));
+    for (i, c) in bytes {
+        if c.is_alphabetic() {
+            start.get_or_insert(i);
+            continue;
+        }
+        let Some(begin) = start.take() else { continue };
+        if !is_name(&text[begin..i]) {
+            continue;
+        }
+        let rest = &text[i..];
+        let possessive = ["'s", "\u{2019}s"]
+            .iter()
+            .find(|p| rest.starts_with(**p) && !rest[p.len()..].starts_with(char::is_alphanumeric));
+        out.push_str(&text[last..begin]);
+        match possessive {
+            Some(p) => {
+                out.push_str("your");
+                last = i + p.len();
+            }
+            None => {
+                out.push_str("you");
+                last = i;
+            }
+        }
+    }
+    if last == 0 && out.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    out.push_str(&text[last..]);
+    Cow::Owned(out)
+}
+
 fn push_trimmed<'a>(out: &mut Vec<&'a str>, slice: &'a str) {
     let trimmed = slice.trim();
     if !trimmed.is_empty() {
@@ -361,6 +410,32 @@ mod tests {
             &["dónde", "vive", "ünïcödé", "straße"],
         );
         check("日本語 text", &["日本語", "text"]);
+    }
+
+    #[test]
+    fn the_owner_named_is_the_owner_asked() {
+        let names = ["nadia".to_owned(), "kowalski".to_owned()];
+        let cases = [
+            ("Does Nadia mentor juniors?", "Does you mentor juniors?"),
+            ("What is Nadia's salary?", "What is your salary?"),
+            ("What is NADIA\u{2019}s salary?", "What is your salary?"),
+            ("Who is Nadia Kowalski?", "Who is you you?"),
+            ("Nadia", "you"),
+            // Only whole words: a longer word that starts with the name is
+            // another word.
+            ("Nadian Kowalskis", "Nadian Kowalskis"),
+            ("Nadia'sx", "you'sx"),
+            ("no name here", "no name here"),
+        ];
+        for (question, expect) in cases {
+            assert_eq!(owner_as_you(question, &names), expect, "{question}");
+        }
+        assert!(matches!(
+            owner_as_you("no name here", &names),
+            Cow::Borrowed(_)
+        ));
+        let names = ["łucja".to_owned()];
+        assert_eq!(owner_as_you("Does Łucja code?", &names), "Does you code?");
     }
 
     #[test]

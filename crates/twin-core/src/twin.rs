@@ -111,6 +111,9 @@ pub struct Twin<I, M> {
     model: M,
     composer: ExtractiveComposer,
     conversation: Conversation,
+    /// The parts of the owner's name, lower-case: a question that names
+    /// the owner is searched as one asked of them.
+    owner: Vec<String>,
     config: TwinConfig,
 }
 
@@ -133,6 +136,7 @@ impl<I: VectorIndex, M: ChatModel> Twin<I, M> {
         Twin {
             version: profile.version(),
             conversation: Conversation::new(&profile, &composer.refusal().text),
+            owner: owner_names(&profile),
             composer,
             profile,
             index,
@@ -216,6 +220,7 @@ impl<I: VectorIndex, M: ChatModel> Twin<I, M> {
     ///
     /// One search for a message that stands alone, two otherwise.
     async fn retrieve(&self, message: &str, history: &[Turn]) -> Result<Vec<Hit>, IndexError> {
+        let message = &*text::owner_as_you(message, &self.owner);
         let top_k = self.config.top_k;
         let search = |text: String| {
             let query = SearchQuery { text, top_k };
@@ -323,6 +328,19 @@ impl<I: VectorIndex, M: ChatModel> Twin<I, M> {
             retrieval_time,
         }
     }
+}
+
+/// The parts of the owner's name a visitor might use for them, lower-case:
+/// "Nadia Kowalski" gives "nadia" and "kowalski". Parts of one or two
+/// letters ("Li", an initial) are left out: they are too often other words.
+pub(crate) fn owner_names(profile: &Profile) -> Vec<String> {
+    profile
+        .person
+        .name
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|part| part.chars().count() >= 3)
+        .map(str::to_lowercase)
+        .collect()
 }
 
 /// Whether `chunk` uses every content word of `message`, in its text or

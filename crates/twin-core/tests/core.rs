@@ -425,3 +425,38 @@ fn a_new_topic_is_not_taken_for_a_follow_up() {
         assert_eq!(answer.hits[0].chunk.section, Section::Education);
     });
 }
+
+#[test]
+fn a_question_naming_the_owner_is_asked_of_them() {
+    futures_executor::block_on(async {
+        let twin = twin(ExtractiveComposer::new(&fixture()));
+        let ids = |answer: &twin_core::Answer| -> Vec<String> {
+            answer.hits.iter().map(|h| h.chunk.id.to_string()).collect()
+        };
+        for (named, asked) in [
+            (
+                "How did Sam Ortega reduce ingestion costs?",
+                "How did you reduce ingestion costs?",
+            ),
+            (
+                "What is Sam's email address?",
+                "What is your email address?",
+            ),
+            ("Where did Ortega study?", "Where did you study?"),
+        ] {
+            let named_answer = twin.answer(ask(named)).await.unwrap();
+            let asked_answer = twin.answer(ask(asked)).await.unwrap();
+            assert!(asked_answer.covered, "{asked}");
+            assert_eq!(ids(&named_answer), ids(&asked_answer), "{named}");
+            assert_eq!(
+                collect(named_answer.tokens).await,
+                collect(asked_answer.tokens).await,
+                "{named}"
+            );
+        }
+        // The name is not a topic: without it, "how old" asks nothing the
+        // profile answers.
+        let answer = twin.answer(ask("How old is Sam?")).await.unwrap();
+        assert!(!answer.covered);
+    });
+}
