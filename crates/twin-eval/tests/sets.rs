@@ -2,7 +2,8 @@
 //! sample profile: the quality targets hold on the set the twin was tuned
 //! with (`questions.json`) and on `holdout3.json`; the other sets are held at
 //! their measured level (see [`HOLDOUT_FLOOR`], [`HOLDOUT2_FLOOR`],
-//! [`DEV_FLOOR`] and [`HOLDOUT4_FLOOR`]), so that no change can make them
+//! [`DEV_FLOOR`], [`HOLDOUT4_FLOOR`] and [`HOLDOUT5_FLOOR`]), so that no
+//! change can make them
 //! worse unnoticed. `data/eval/README.md` tells each set's history.
 //!
 //! Run with `--nocapture` to see the tables.
@@ -19,6 +20,7 @@ const HOLDOUT2: &str = include_str!("../../../data/eval/holdout2.json");
 const HOLDOUT3: &str = include_str!("../../../data/eval/holdout3.json");
 const DEV: &str = include_str!("../../../data/eval/dev.json");
 const HOLDOUT4: &str = include_str!("../../../data/eval/holdout4.json");
+const HOLDOUT5: &str = include_str!("../../../data/eval/holdout5.json");
 
 fn run(name: &str, json: &str) -> (QuestionSet, Report) {
     let profile = Profile::from_json(SAMPLE).unwrap();
@@ -91,17 +93,17 @@ const HOLDOUT2_FLOOR: Thresholds = Thresholds {
 /// The development set (`dev.json`): 100 paraphrases worded to avoid the
 /// profile's own words, and 20 out-of-profile questions, written to find the
 /// rewordings the concept table misses and tuned against. hit@5 0.34 when it
-/// was written, 0.78 now; two out-of-profile questions are still answered
+/// was written, 0.80 now; two out-of-profile questions are still answered
 /// ("what were you earning at the logistics company?" with the salary
 /// expectations, "have you ever been fired?" with a test that "fires" 500
 /// bookings).
 const DEV_FLOOR: Thresholds = Thresholds {
     min_hit_at_1: 0.0,
-    min_hit_at_5: 0.78,
+    min_hit_at_5: 0.80,
     min_mrr: 0.0,
-    min_fact_coverage: 0.51,
+    min_fact_coverage: 0.55,
     min_refused: 0.90,
-    min_answered: 0.82,
+    min_answered: 0.84,
     min_resisted: 1.0,
     min_cited: 1.0,
     min_grounded: 1.0,
@@ -111,15 +113,37 @@ const DEV_FLOOR: Thresholds = Thresholds {
 /// recruiter asks about a candidate) after the concept table grew for
 /// `dev.json`, and measured once: hit@5 0.69, fact coverage 0.40, refused
 /// 0.80. Two changes followed it (see `data/eval/README.md`): refusals 1.00,
-/// fact coverage 0.45, hit@5 unchanged. The truest figure of the twin on
-/// new questions.
+/// fact coverage 0.45, hit@5 unchanged; then the composer's rewordings and
+/// whole achievements: fact coverage 0.51.
 const HOLDOUT4_FLOOR: Thresholds = Thresholds {
     min_hit_at_1: 0.0,
     min_hit_at_5: 0.69,
     min_mrr: 0.0,
-    min_fact_coverage: 0.45,
+    min_fact_coverage: 0.51,
     min_refused: 1.0,
-    min_answered: 0.78,
+    min_answered: 0.80,
+    min_resisted: 1.0,
+    min_cited: 1.0,
+    min_grounded: 1.0,
+};
+
+/// As measured on `holdout5.json`, written blind on 2026-11-23 (60 items,
+/// half the paraphrases in the third person by the owner's name) after this
+/// round's changes to the composer and the index, and measured once: hit@5
+/// 0.67, fact coverage 0.47, refusals 0.25, answered 0.71. One change
+/// followed it (a question naming the owner is asked of them): hit@5 0.69,
+/// fact coverage 0.51, refusals 0.38, answered 0.76. Five of its eight
+/// out-of-profile questions ask for a detail of something the profile
+/// names ("who supervised the master's thesis?", "how many stars does
+/// slidewire have?") and are answered with what the profile says of that
+/// thing: nothing invented, but not the refusal they should get.
+const HOLDOUT5_FLOOR: Thresholds = Thresholds {
+    min_hit_at_1: 0.0,
+    min_hit_at_5: 0.69,
+    min_mrr: 0.0,
+    min_fact_coverage: 0.51,
+    min_refused: 0.37,
+    min_answered: 0.75,
     min_resisted: 1.0,
     min_cited: 1.0,
     min_grounded: 1.0,
@@ -159,9 +183,14 @@ fn the_fourth_holdout_set_holds_its_measured_level() {
     check_holdout("holdout4.json", HOLDOUT4, &HOLDOUT4_FLOOR);
 }
 
+#[test]
+fn the_fifth_holdout_set_holds_its_measured_level() {
+    check_holdout("holdout5.json", HOLDOUT5, &HOLDOUT5_FLOOR);
+}
+
 /// The quality targets on questions the twin was not tuned for. They do not
-/// hold on every set (hit@5 0.73, 0.71, 0.78 and 0.69 when the sets were
-/// written, fact coverage 0.73, 0.54, 0.70 and 0.40): the embedded index
+/// hold on every set (hit@5 0.73, 0.71, 0.78, 0.69 and 0.67 when the sets
+/// were written, fact coverage 0.73, 0.54, 0.70, 0.40 and 0.47): the embedded index
 /// finds rewordings only through its concept table, and a fresh set rewords
 /// in ways the table does not know. Run with `--ignored`.
 #[test]
@@ -185,9 +214,15 @@ fn the_third_holdout_set_meets_the_targets() {
 }
 
 #[test]
-#[ignore = "hit@5 0.69 and fact coverage 0.45 on this set, below the targets"]
+#[ignore = "hit@5 0.69 and fact coverage 0.51 on this set, below the targets"]
 fn the_fourth_holdout_set_meets_the_targets() {
     check_holdout("holdout4.json", HOLDOUT4, &Thresholds::TARGETS);
+}
+
+#[test]
+#[ignore = "hit@5 0.69 and refusals 0.38 on this set, below the targets"]
+fn the_fifth_holdout_set_meets_the_targets() {
+    check_holdout("holdout5.json", HOLDOUT5, &Thresholds::TARGETS);
 }
 
 #[test]
