@@ -44,7 +44,7 @@ const OPENING_MAX_CHARS: usize = 400;
 /// of the top chunk's is quoted from too.
 const SIBLING_SCORE: f32 = 0.9;
 /// Credit for a question word that a sentence does not use but rewords
-/// ("alarms" for "alerts", "migration" for "move"), against 1 for the word
+/// ("alarms" for "alerts", "migration" for "replaced"), against 1 for the word
 /// itself: the index finds a chunk through the same rewordings, and the
 /// composer should then quote the sentence that holds them.
 const REWORD_CREDIT: f32 = 0.6;
@@ -239,7 +239,8 @@ fn groups_of(terms: &[String]) -> Vec<u16> {
 #[derive(Debug)]
 struct QueryTerm {
     stem: String,
-    /// The concept groups it belongs to, sorted.
+    /// The concept groups it belongs to, sorted; none when the retrieved
+    /// chunks use the word itself.
     groups: &'static [u16],
 }
 

@@ -932,7 +932,8 @@ fn coverage_of(query: &Query, credit: impl Fn(usize) -> f32) -> f32 {
 /// or 0 when it names fewer than [`PAIR_WORDS`] topical words that `base`
 /// lacks: a topic of its own takes more than one word ("the metrics
 /// startup"), where a single one is as likely a word the profile uses for
-/// something else ("savings" and "deposits").
+/// something else ("what salary did you get climbing?" has one word in the
+/// salary answer and one in the interests).
 fn gain(query: &Query, base: &[f32], other: &[f32]) -> f32 {
     let own = query
         .terms
