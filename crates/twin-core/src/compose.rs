@@ -310,7 +310,7 @@ impl ExtractiveComposer {
         ExtractiveComposer {
             refusal,
             analysed: Arc::new(analysed),
-            owner: crate::twin::owner_names(profile).into(),
+            owner: profile.name_words().into(),
         }
     }
 
@@ -504,14 +504,7 @@ fn query_terms(question: &str, analysed: &[&Analysed]) -> Vec<QueryTerm> {
 /// The share of the question's terms a sentence (its sorted terms and
 /// groups) speaks to, a reworded one at [`REWORD_CREDIT`].
 fn overlap(query: &[QueryTerm], terms: &[String], groups: &[u16]) -> f32 {
-    if query.is_empty() {
-        return 0.0;
-    }
-    let shared: f32 = query
-        .iter()
-        .map(|t| t.matches(terms, groups).credit())
-        .sum();
-    shared / query.len() as f32
+    share(query, |t| t.matches(terms, groups).credit())
 }
 
 /// How much of the question a chunk title carries. Titles name the unit
@@ -520,19 +513,21 @@ fn overlap(query: &[QueryTerm], terms: &[String], groups: &[u16]) -> f32 {
 /// A title on the same topic does not: every degree's title is on the topic
 /// of "what degrees do you have?".
 fn title_overlap(query: &[QueryTerm], title: &str) -> f32 {
+    let terms = sorted_terms(title);
+    let groups = groups_of(&terms);
+    share(query, |t| match t.matches(&terms, &groups) {
+        Match::Topic => 0.0,
+        m => m.credit(),
+    })
+}
+
+/// The mean of `credit` over the question's terms; 0 for a question
+/// without any.
+fn share(query: &[QueryTerm], credit: impl Fn(&QueryTerm) -> f32) -> f32 {
     if query.is_empty() {
         return 0.0;
     }
-    let terms = sorted_terms(title);
-    let groups = groups_of(&terms);
-    let shared: f32 = query
-        .iter()
-        .map(|t| match t.matches(&terms, &groups) {
-            Match::Topic => 0.0,
-            m => m.credit(),
-        })
-        .sum();
-    shared / query.len() as f32
+    query.iter().map(credit).sum::<f32>() / query.len() as f32
 }
 
 fn sentence_score(c: &Candidate<'_>, hit: &Hit) -> f32 {

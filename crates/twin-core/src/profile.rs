@@ -283,6 +283,19 @@ impl Profile {
             .unwrap_or(&self.person.name)
     }
 
+    /// The words of the person's name a visitor might call them by,
+    /// lower-case: "Nadia Kowalski" gives "nadia" and "kowalski". Words of
+    /// one or two letters ("Li", an initial) are left out: they are too often
+    /// other words.
+    pub fn name_words(&self) -> Vec<String> {
+        self.person
+            .name
+            .split(|c: char| !c.is_alphabetic())
+            .filter(|word| word.chars().count() >= 3)
+            .map(str::to_lowercase)
+            .collect()
+    }
+
     /// The role the person holds now, if any.
     pub fn current_role(&self) -> Option<&Role> {
         self.experience.iter().find(|role| role.end.is_none())

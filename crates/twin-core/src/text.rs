@@ -319,10 +319,11 @@ pub fn owner_as_you<'a>(text: &'a str, names: &[String]) -> Cow<'a, str> {
     let mut out = String::new();
     let mut last = 0;
     let mut start = None;
-    let bytes = text
+    // A space past the end closes a name that ends the text.
+    let chars = text
         .char_indices()
         .chain(std::iter::once((text.len(), ' ')));
-    for (i, c) in bytes {
+    for (i, c) in chars {
         if c.is_alphabetic() {
             start.get_or_insert(i);
             continue;
@@ -347,7 +348,8 @@ pub fn owner_as_you<'a>(text: &'a str, names: &[String]) -> Cow<'a, str> {
             }
         }
     }
-    if last == 0 && out.is_empty() {
+    // Every name replaced writes "you" or "your": nothing written, no name.
+    if out.is_empty() {
         return Cow::Borrowed(text);
     }
     out.push_str(&text[last..]);

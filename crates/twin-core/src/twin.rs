@@ -136,7 +136,7 @@ impl<I: VectorIndex, M: ChatModel> Twin<I, M> {
         Twin {
             version: profile.version(),
             conversation: Conversation::new(&profile, &composer.refusal().text),
-            owner: owner_names(&profile),
+            owner: profile.name_words(),
             composer,
             profile,
             index,
@@ -328,19 +328,6 @@ impl<I: VectorIndex, M: ChatModel> Twin<I, M> {
             retrieval_time,
         }
     }
-}
-
-/// The parts of the owner's name a visitor might use for them, lower-case:
-/// "Nadia Kowalski" gives "nadia" and "kowalski". Parts of one or two
-/// letters ("Li", an initial) are left out: they are too often other words.
-pub(crate) fn owner_names(profile: &Profile) -> Vec<String> {
-    profile
-        .person
-        .name
-        .split(|c: char| !c.is_alphabetic())
-        .filter(|part| part.chars().count() >= 3)
-        .map(str::to_lowercase)
-        .collect()
 }
 
 /// Whether `chunk` uses every content word of `message`, in its text or

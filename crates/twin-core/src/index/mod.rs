@@ -43,7 +43,9 @@ use std::sync::{LazyLock, Mutex, OnceLock, PoisonError};
 
 use hash::FxBuildHasher;
 pub(crate) use lexicon::osa_distance;
-use lexicon::{GROUP_STEMS, GROUPS, GROUPS_BY_STEM, Lexicon, Meaning, PHRASES, is_weak_stem};
+use lexicon::{
+    GROUP_STEMS, GROUPS, GROUPS_BY_STEM, Group, Lexicon, Meaning, PHRASES, is_weak_stem,
+};
 
 use crate::chunk::{Chunk, Section};
 use crate::retrieval::{Hit, IndexError, SearchQuery, VectorIndex};
@@ -768,10 +770,11 @@ impl EmbeddedIndex {
 
     /// The chunks most likely to answer a part of the question: those with
     /// the best coverage, at most [`PAIR_POOL`] of them, with their credits.
-    fn pool(&self, query: &Query, acc: &[Acc], touched: &[u32]) -> Vec<(u32, Vec<f32>)> {
-        let mut keys: Vec<(f32, f32, u32)> = touched
+    fn pool(&self, query: &Query, s: &Scratch) -> Vec<(u32, Vec<f32>)> {
+        let mut keys: Vec<(f32, f32, u32)> = s
+            .touched
             .iter()
-            .map(|&d| (acc[d as usize].coverage, acc[d as usize].bm25, d))
+            .map(|&d| (s.acc[d as usize].coverage, s.acc[d as usize].bm25, d))
             .filter(|&(coverage, _, _)| coverage >= PAIR_MIN_COVERAGE)
             .collect();
         best_first(&mut keys, PAIR_POOL, by_key)
@@ -784,7 +787,7 @@ impl EmbeddedIndex {
     /// coverage together, when it clears the floor and each adds at least
     /// [`PAIR_GAIN`] of a part to the other.
     fn best_pair(&self, query: &Query, s: &Scratch) -> Option<(u32, u32, f32)> {
-        let pool = self.pool(query, &s.acc, &s.touched);
+        let pool = self.pool(query, s);
         let mut best: Option<(u32, u32, f32)> = None;
         for (i, (a, credits_a)) in pool.iter().enumerate() {
             for (b, credits_b) in &pool[i + 1..] {
@@ -1040,24 +1043,8 @@ pub(crate) fn is_weak_word(lower: &str) -> bool {
 /// words mean something else outside the interests chunk ("reads" in a
 /// database).
 pub(crate) fn word_groups(stem: &str) -> &'static [u16] {
-    static WORD_GROUPS: LazyLock<HashMap<&'static str, Vec<u16>, FxBuildHasher>> =
-        LazyLock::new(|| {
-            GROUPS_BY_STEM
-                .iter()
-                .map(|(stem, groups)| {
-                    let mut kept: Vec<u16> = groups
-                        .iter()
-                        .copied()
-                        .filter(|&g| {
-                            let group = &GROUPS[g as usize];
-                            group.section.is_none() || group.names_section
-                        })
-                        .collect();
-                    kept.sort_unstable();
-                    (stem.as_str(), kept)
-                })
-                .collect()
-        });
+    static WORD_GROUPS: LazyLock<StemGroups> =
+        LazyLock::new(|| groups_where(|group| group.section.is_none() || group.names_section));
     WORD_GROUPS.get(stem).map_or(&[], Vec::as_slice)
 }
 
@@ -1077,21 +1064,26 @@ const CONCEPT_DENSITY: f32 = 2.0;
 
 /// The theme groups a stem belongs to.
 fn concept_groups(stem: &str) -> &'static [u16] {
-    static CONCEPTS: LazyLock<HashMap<&'static str, Vec<u16>, FxBuildHasher>> =
-        LazyLock::new(|| {
-            GROUPS_BY_STEM
-                .iter()
-                .map(|(stem, groups)| {
-                    let concepts = groups
-                        .iter()
-                        .copied()
-                        .filter(|&g| GROUPS[g as usize].theme)
-                        .collect();
-                    (stem.as_str(), concepts)
-                })
-                .collect()
-        });
+    static CONCEPTS: LazyLock<StemGroups> = LazyLock::new(|| groups_where(|group| group.theme));
     CONCEPTS.get(stem).map_or(&[], Vec::as_slice)
+}
+
+/// Stems, each with some of the groups it belongs to, ascending.
+type StemGroups = HashMap<&'static str, Vec<u16>, FxBuildHasher>;
+
+/// [`GROUPS_BY_STEM`] narrowed to the groups `keep` accepts.
+fn groups_where(keep: fn(&Group) -> bool) -> StemGroups {
+    GROUPS_BY_STEM
+        .iter()
+        .map(|(stem, groups)| {
+            let kept = groups
+                .iter()
+                .copied()
+                .filter(|&g| keep(&GROUPS[g as usize]))
+                .collect();
+            (stem.as_str(), kept)
+        })
+        .collect()
 }
 
 /// The pseudo-term a chunk about concept group `g` carries. The `@` keeps it
