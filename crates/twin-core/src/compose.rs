@@ -9,6 +9,10 @@
 //!
 //! It is the default answerer when no LLM is configured and the fallback
 //! when the LLM fails, so it must be fast and total: no input makes it fail.
+//!
+//! It also judges, for the twin and whatever model answers, whether the
+//! retrieved chunks state the one detail a question asks for (a count, a sum,
+//! who did something): see [`asked`].
 
 use std::collections::{HashMap, HashSet};
 use std::future::{self, Future};
@@ -16,11 +20,15 @@ use std::sync::Arc;
 
 use futures_util::stream;
 
-use crate::chunk::{Chunk, ChunkId, chunk_profile};
+use crate::chunk::{Chunk, ChunkId, Section, chunk_profile};
 use crate::model::{AnswerRequest, ChatModel, ModelError, TokenStream};
 use crate::profile::Profile;
 use crate::retrieval::Hit;
 use crate::text;
+
+mod asked;
+
+use asked::{Holds, wants};
 
 /// How many retrieved chunks the composer reads.
 const MAX_CHUNKS: usize = 4;
@@ -64,12 +72,18 @@ pub struct ExtractiveComposer {
     analysed: Arc<HashMap<ChunkId, Analysed>>,
     /// The parts of the owner's name: not what a question is about.
     owner: Arc<[String]>,
+    /// The stems of the things the profile names (employers, projects,
+    /// schools), sorted: a question that names one is answered from a chunk
+    /// that mentions it (see [`asked`]).
+    names: Arc<[String]>,
 }
 
 /// A chunk's sentences, analysed once.
 #[derive(Debug)]
 struct Analysed {
     sentences: Vec<Sentence>,
+    /// The terms of its text, title and metadata, sorted: what it mentions.
+    mentions: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -81,11 +95,14 @@ struct Sentence {
     groups: Vec<u16>,
     /// The kinds of fact it states.
     holds: Holds,
+    /// The stems of the names it gives: capitalised words within it, not
+    /// "I" or a month.
+    proper: Vec<String>,
 }
 
 impl Analysed {
     fn of(chunk: &Chunk) -> Analysed {
-        let sentences = text::sentences(&chunk.text)
+        let sentences: Vec<Sentence> = text::sentences(&chunk.text)
             .into_iter()
             .map(|sentence| {
                 let terms = sorted_terms(sentence);
@@ -94,125 +111,22 @@ impl Analysed {
                     groups: groups_of(&terms),
                     terms,
                     holds: Holds::of(sentence),
+                    proper: asked::proper_names(sentence),
                 }
             })
             .collect();
-        Analysed { sentences }
-    }
-}
-
-/// The kind of fact a question asks for, when its wording says so.
-///
-/// A visitor's words for the thing they want often appear nowhere near the
-/// fact: "what's the earliest you could come on board?" shares no word with
-/// "Open to new roles from March 2027", but it asks *when*, and of the
-/// retrieved chunk's sentences only that one holds a date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Wants {
-    /// "when", "what year", "the earliest": a month or a year.
-    Date,
-    /// "how many", "how big", "what percentage": a quantity.
-    Number,
-    /// "how long": a duration, or the dates that bound it.
-    Span,
-}
-
-/// What a sentence holds: a date (a month name or a year) and a quantity
-/// (a number that is not a year, written in digits or words).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-struct Holds {
-    date: bool,
-    number: bool,
-}
-
-impl Holds {
-    fn of(sentence: &str) -> Holds {
-        let mut holds = Holds::default();
-        for word in sentence.split(|c: char| !c.is_alphanumeric()) {
-            if word.is_empty() {
-                continue;
-            }
-            let lower = word.to_ascii_lowercase();
-            // Months are capitalised, which tells "May 2021" from "I may".
-            let month = word.starts_with(char::is_uppercase) && MONTHS.contains(&lower.as_str());
-            if is_year(word) || month {
-                holds.date = true;
-            } else if word.bytes().any(|b| b.is_ascii_digit())
-                || NUMBER_WORDS.contains(&lower.as_str())
-            {
-                holds.number = true;
-            }
+        let mut mentions = text::terms(&chunk.title);
+        mentions.extend(sentences.iter().flat_map(|s| s.terms.iter().cloned()));
+        for (key, value) in &chunk.metadata {
+            mentions.extend(text::terms(key));
+            mentions.extend(text::terms(value));
         }
-        holds
-    }
-
-    fn answers(self, wants: Wants) -> bool {
-        match wants {
-            Wants::Date => self.date,
-            Wants::Number => self.number,
-            Wants::Span => self.date || self.number,
+        mentions.sort_unstable();
+        mentions.dedup();
+        Analysed {
+            sentences,
+            mentions,
         }
-    }
-}
-
-fn is_year(word: &str) -> bool {
-    word.len() == 4
-        && word
-            .parse::<u16>()
-            .is_ok_and(|y| (1950..=2099).contains(&y))
-}
-
-#[rustfmt::skip]
-const MONTHS: &[&str] = &[
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december",
-];
-
-/// Number words that state a quantity. "One" is left out: "one of the
-/// first..." is rarely a count.
-#[rustfmt::skip]
-const NUMBER_WORDS: &[&str] = &[
-    "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-    "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
-    "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred",
-    "hundreds", "thousand", "thousands", "million", "millions", "billion", "billions", "dozen",
-    "dozens", "half", "twice", "double", "triple", "percent",
-];
-
-/// What the question's wording asks for, if anything in particular.
-fn wants(question: &str) -> Option<Wants> {
-    let lower = question.to_lowercase();
-    let words: Vec<&str> = lower
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
-    let has = |word: &str| words.contains(&word);
-    let after_how = |then: &[&str]| {
-        words
-            .windows(2)
-            .any(|pair| pair[0] == "how" && then.contains(&pair[1]))
-    };
-    let after_what = |then: &[&str]| {
-        words
-            .windows(2)
-            .any(|pair| matches!(pair[0], "what" | "which") && then.contains(&pair[1]))
-    };
-    if after_how(&["long"]) {
-        Some(Wants::Span)
-    } else if has("when")
-        || has("earliest")
-        || has("soonest")
-        || after_how(&["soon"])
-        || after_what(&["year", "month", "date"])
-    {
-        Some(Wants::Date)
-    } else if after_how(&[
-        "many", "much", "big", "large", "fast", "often", "old", "far", "small",
-    ]) || has("percentage")
-    {
-        Some(Wants::Number)
-    } else {
-        None
     }
 }
 
@@ -236,7 +150,7 @@ fn groups_of(terms: &[String]) -> Vec<u16> {
 }
 
 /// A content word of the question.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct QueryTerm {
     stem: String,
     /// The concept groups it belongs to, sorted; none when the retrieved
@@ -303,32 +217,45 @@ impl ExtractiveComposer {
              For anything else, email me at {}.",
             profile.person.contact.email
         );
-        let analysed = chunk_profile(profile)
+        let chunks = chunk_profile(profile);
+        let owner = profile.name_words();
+        let mut names: Vec<String> = chunks
+            .iter()
+            .filter(|chunk| chunk.section != Section::Summary)
+            .flat_map(|chunk| &chunk.metadata)
+            .filter(|(key, _)| matches!(key.as_str(), "company" | "name" | "institution"))
+            .flat_map(|(_, value)| asked::content_stems(value))
+            .filter(|stem| !owner.iter().any(|o| text::stem(o) == *stem))
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        let analysed = chunks
             .iter()
             .map(|chunk| (chunk.id.clone(), Analysed::of(chunk)))
             .collect();
         ExtractiveComposer {
             refusal,
             analysed: Arc::new(analysed),
-            owner: profile.name_words().into(),
+            owner: owner.into(),
+            names: names.into(),
         }
     }
 
-    /// The answer given when nothing relevant was retrieved.
-    pub fn refusal(&self) -> Composition {
-        Composition {
-            text: self.refusal.clone(),
-            cited: Vec::new(),
-            covered: false,
-        }
+    /// Whether `hits` state what `question` asks for, when it asks for one
+    /// detail ("how many stars does slidewire have?", "who supervised your
+    /// thesis?"): a chunk about the question that does not state its detail
+    /// does not answer it. See [`asked`].
+    pub fn states_asked(&self, question: &str, hits: &[Hit]) -> bool {
+        let question = text::owner_as_you(question, &self.owner);
+        self.with_analysed(hits, |analysed| {
+            asked::stated(&question, &self.names, analysed)
+        })
     }
 
-    /// Picks the sentences that answer `request.question` best.
-    pub fn compose(&self, request: &AnswerRequest) -> Composition {
-        let hits = &request.hits[..request.hits.len().min(MAX_CHUNKS)];
-        if hits.is_empty() {
-            return self.refusal();
-        }
+    /// Calls `f` with the analysis of the first [`MAX_CHUNKS`] hits: the
+    /// profile's own from start-up, others' made now.
+    fn with_analysed<R>(&self, hits: &[Hit], f: impl FnOnce(&[&Analysed]) -> R) -> R {
+        let hits = &hits[..hits.len().min(MAX_CHUNKS)];
         let fresh: Vec<Option<Analysed>> = hits
             .iter()
             .map(|hit| {
@@ -343,9 +270,41 @@ impl ExtractiveComposer {
                 None => &self.analysed[&hit.chunk.id],
             })
             .collect();
+        f(&analysed)
+    }
+
+    /// The answer given when nothing relevant was retrieved, or nothing
+    /// retrieved states what was asked.
+    pub fn refusal(&self) -> Composition {
+        Composition {
+            text: self.refusal.clone(),
+            cited: Vec::new(),
+            covered: false,
+        }
+    }
+
+    /// Picks the sentences that answer `request.question` best, or refuses
+    /// when the hits do not state the detail it asks for
+    /// ([`ExtractiveComposer::states_asked`]).
+    pub fn compose(&self, request: &AnswerRequest) -> Composition {
+        let hits = &request.hits[..request.hits.len().min(MAX_CHUNKS)];
+        if hits.is_empty() {
+            return self.refusal();
+        }
         let question = text::owner_as_you(&request.question, &self.owner);
-        let query = query_terms(&question, &analysed);
-        let wants = wants(&question);
+        self.with_analysed(hits, |analysed| {
+            if asked::stated(&question, &self.names, analysed) {
+                self.compose_from(&question, hits, analysed)
+            } else {
+                self.refusal()
+            }
+        })
+    }
+
+    /// Picks the sentences of `hits` (analysed) that answer `question`.
+    fn compose_from(&self, question: &str, hits: &[Hit], analysed: &[&Analysed]) -> Composition {
+        let query = query_terms(question, analysed);
+        let wants = wants(question);
 
         let mut candidates = Vec::new();
         for (rank, analysed) in analysed.iter().enumerate() {
@@ -719,6 +678,7 @@ mod tests {
             refusal: "My profile doesn't cover that. Email me at a@example.dev.".into(),
             analysed: Arc::default(),
             owner: Arc::new([]),
+            names: Arc::new([]),
         }
     }
 
@@ -1038,43 +998,6 @@ mod tests {
         // Both later sentences hold numbers; of equals, the earlier one.
         assert!(c.text.contains("grew to 45"), "{}", c.text);
         assert!(!c.text.contains("70%"), "{}", c.text);
-    }
-
-    #[test]
-    fn questions_say_what_kind_of_fact_they_want() {
-        for (question, expected) in [
-            ("When did you join Acme?", Some(Wants::Date)),
-            ("what year did you graduate", Some(Wants::Date)),
-            ("How soon could you start?", Some(Wants::Date)),
-            ("How many engineers did you lead?", Some(Wants::Number)),
-            ("What percentage did you save?", Some(Wants::Number)),
-            ("How long were you at Acme?", Some(Wants::Span)),
-            ("How did you cut costs?", None),
-            ("What do you do?", None),
-        ] {
-            assert_eq!(wants(question), expected, "{question}");
-        }
-    }
-
-    #[test]
-    fn years_are_dates_and_other_figures_are_numbers() {
-        assert_eq!(
-            Holds::of("From April 2016 to August 2018 I worked at Acme."),
-            Holds {
-                date: true,
-                number: false
-            }
-        );
-        assert_eq!(
-            Holds::of("It grew to 45 people, about three times its size."),
-            Holds {
-                date: false,
-                number: true
-            }
-        );
-        assert_eq!(Holds::of("I like correctness."), Holds::default());
-        assert_eq!(Holds::of("I may march on."), Holds::default());
-        assert!(Holds::of("Since May I lead it.").date);
     }
 
     #[test]

@@ -6,8 +6,11 @@
 //!    ("what did you use there?", "and the second one?"), from what the
 //!    conversation was about (see [`Conversation`]);
 //! 2. search the index; no hit above its floor means the profile does not
-//!    cover the question, and the answer is the composer's refusal, whatever
-//!    model is configured, so no model ever improvises;
+//!    cover the question, and neither do hits that lack the one detail it
+//!    asks for (a count, a sum, a name: see
+//!    [`ExtractiveComposer::states_asked`]). The answer is then the
+//!    composer's refusal, whatever model is configured, so no model ever
+//!    improvises;
 //! 3. ask the model; if it fails before its first token, the composer
 //!    answers instead and the answer is marked [`AnswerMode::Degraded`].
 
@@ -177,10 +180,17 @@ impl<I: VectorIndex, M: ChatModel> Twin<I, M> {
             history,
             hits,
         };
-        if request.hits.is_empty() {
+        if request.hits.is_empty() || self.model.is_extractive() {
             return Ok(self.extractive(request, AnswerMode::Extractive, None, retrieval_time));
         }
-        if self.model.is_extractive() {
+        // Chunks about what the question names may still not state the one
+        // detail it asks for ("how many stars does slidewire have?"): the
+        // profile does not cover it, and no model is asked.
+        if !self.composer.states_asked(&request.question, &request.hits) {
+            let request = AnswerRequest {
+                hits: Vec::new(),
+                ..request
+            };
             return Ok(self.extractive(request, AnswerMode::Extractive, None, retrieval_time));
         }
         match self.model.answer(&request).await {
@@ -318,11 +328,16 @@ impl<I: VectorIndex, M: ChatModel> Twin<I, M> {
         retrieval_time: Duration,
     ) -> Answer {
         let composition = self.composer.compose(&request);
+        let mut hits = request.hits;
+        // A refusal rests on nothing.
+        if !composition.covered {
+            hits.clear();
+        }
         Answer {
             tokens: token_stream(&composition.text),
             covered: composition.covered,
             cited: Some(composition.cited),
-            hits: request.hits,
+            hits,
             mode,
             model_error,
             retrieval_time,

@@ -346,6 +346,58 @@ fn a_generative_model_is_used_only_for_covered_questions() {
 }
 
 #[test]
+fn a_detail_the_profile_does_not_state_is_refused_without_asking_the_model() {
+    futures_executor::block_on(async {
+        let twin = twin(Scripted("Generated [1]."));
+        let stated = twin
+            .answer(ask("How many stars does tinyqueue have?"))
+            .await
+            .unwrap();
+        assert_eq!(stated.mode, AnswerMode::Generative);
+        assert!(stated.covered);
+
+        // Each names a thing the profile has, whose chunk clears the
+        // relevance floor, but none of the profile's sentences about it
+        // states the detail asked for.
+        for question in [
+            "How many engineers work on tinyqueue?",
+            "How many stars does Quill Analytics have?",
+            "How much were you paid at Harbor Freight Labs?",
+            "Who supervised your thesis on consensus protocols?",
+            "Which company bought Quill Analytics?",
+        ] {
+            let answer = twin.answer(ask(question)).await.unwrap();
+            assert_eq!(answer.mode, AnswerMode::Extractive, "{question}");
+            assert!(!answer.covered, "{question}");
+            assert!(answer.hits.is_empty(), "{question}");
+            let text = collect(answer.tokens).await;
+            assert!(text.contains("doesn't cover"), "{question}: {text}");
+        }
+    });
+}
+
+#[test]
+fn a_stated_detail_is_quoted() {
+    futures_executor::block_on(async {
+        let twin = twin(ExtractiveComposer::new(&fixture()));
+        for (question, fact) in [
+            ("How many stars does tinyqueue have?", "1,200"),
+            (
+                "How many logistics partners use your APIs?",
+                "40 logistics partners",
+            ),
+            ("How much did you cut ingestion costs?", "52%"),
+            ("Which company did you work at in 2020?", "Quill Analytics"),
+        ] {
+            let answer = twin.answer(ask(question)).await.unwrap();
+            assert!(answer.covered, "{question}");
+            let text = collect(answer.tokens).await;
+            assert!(text.contains(fact), "{question}: {text}");
+        }
+    });
+}
+
+#[test]
 fn a_terse_follow_up_borrows_the_previous_question() {
     futures_executor::block_on(async {
         let twin = twin(ExtractiveComposer::new(&fixture()));

@@ -1055,6 +1055,12 @@ pub(crate) fn is_topic_group(g: u16) -> bool {
     GROUPS[g as usize].section.is_some()
 }
 
+/// Whether concept group `g` is a theme: words on one subject ("lead",
+/// "manager", "mentor"), not rewordings of one another.
+pub(crate) fn is_theme_group(g: u16) -> bool {
+    GROUPS[g as usize].theme
+}
+
 /// How many distinct words (stems) of a theme a chunk must use to be about
 /// it and carry its token: two, so that one incidental "money" (in "a
 /// platform that moves money") is not enough while an answer about pay,

@@ -1,0 +1,731 @@
+//! What a question asks for, and whether the retrieved chunks state it.
+//!
+//! The index decides whether the profile is *about* a question: whether its
+//! words weigh enough in some chunk. That is not the same as answering it.
+//! "How many GitHub stars does slidewire have?" is about slidewire, and the
+//! slidewire chunk clears the relevance floor on the name alone, but no
+//! sentence about slidewire counts its stars. A question that asks for one
+//! detail is answered only when a sentence states that detail:
+//!
+//! * "how many...", "how much...": a sentence that holds a number (an amount
+//!   of money when the question asks what was paid, earned or raised) and
+//!   uses, or rewords, one of the question's own words for the detail;
+//! * "who...", "which company...": a sentence that uses, or rewords, the word
+//!   for what was done or held ("supervised", "bought", "manager").
+//!
+//! Either way the sentence must come from a chunk that mentions every thing
+//! of the profile the question names (an employer, a project, a school): the
+//! salary the owner asks for next is not their pay at Fernwave.
+//!
+//! A question of several parts ("when could you start, and what salary are
+//! you after?") is answered when any part is: the composer quotes what the
+//! profile has for it.
+
+use super::{Analysed, Match, QueryTerm, query_terms};
+use crate::text;
+
+/// The kind of fact a question asks for, when its wording says so.
+///
+/// A visitor's words for the thing they want often appear nowhere near the
+/// fact: "what's the earliest you could come on board?" shares no word with
+/// "Open to new roles from March 2027", but it asks *when*, and of the
+/// retrieved chunk's sentences only that one holds a date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Wants {
+    /// "when", "what year", "the earliest": a month or a year.
+    Date,
+    /// "how many", "how big", "what percentage": a quantity.
+    Number,
+    /// "how long": a duration, or the dates that bound it.
+    Span,
+    /// "how much are you paid", "what were you earning": a sum of money.
+    Money,
+}
+
+/// What a sentence holds: a date (a month name or a year), a quantity (a
+/// number that is not a year, written in digits or words) and a sum of money
+/// (a quantity with its currency).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct Holds {
+    pub date: bool,
+    pub number: bool,
+    pub money: bool,
+}
+
+impl Holds {
+    pub(super) fn of(sentence: &str) -> Holds {
+        let mut holds = Holds::default();
+        // Whether the word before was a quantity, for "40,000 euros".
+        let mut after_number = false;
+        for word in sentence.split(|c: char| !c.is_alphanumeric()) {
+            if word.is_empty() {
+                continue;
+            }
+            let lower = word.to_ascii_lowercase();
+            // Months are capitalised, which tells "May 2021" from "I may".
+            let month = word.starts_with(char::is_uppercase) && MONTHS.contains(&lower.as_str());
+            let number = !is_year(word)
+                && (word.bytes().any(|b| b.is_ascii_digit())
+                    || NUMBER_WORDS.contains(&lower.as_str()));
+            if is_year(word) || month {
+                holds.date = true;
+            } else if number {
+                holds.number = true;
+            }
+            if after_number && CURRENCIES.contains(&lower.as_str()) {
+                holds.money = true;
+            }
+            after_number = number;
+        }
+        holds.money |= sentence.char_indices().any(|(i, c)| {
+            matches!(c, '€' | '$' | '£' | '¥')
+                && sentence[i + c.len_utf8()..]
+                    .trim_start()
+                    .starts_with(|d: char| d.is_ascii_digit())
+        });
+        holds
+    }
+
+    pub(super) fn answers(self, wants: Wants) -> bool {
+        match wants {
+            Wants::Date => self.date,
+            Wants::Number => self.number,
+            Wants::Span => self.date || self.number,
+            Wants::Money => self.money,
+        }
+    }
+}
+
+fn is_year(word: &str) -> bool {
+    word.len() == 4
+        && word
+            .parse::<u16>()
+            .is_ok_and(|y| (1950..=2099).contains(&y))
+}
+
+#[rustfmt::skip]
+const MONTHS: &[&str] = &[
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
+];
+
+/// Number words that state a quantity. "One" is left out: "one of the
+/// first..." is rarely a count.
+#[rustfmt::skip]
+const NUMBER_WORDS: &[&str] = &[
+    "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+    "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+    "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred",
+    "hundreds", "thousand", "thousands", "million", "millions", "billion", "billions", "dozen",
+    "dozens", "half", "third", "thirds", "twice", "double", "triple", "percent",
+];
+
+/// Currency names written after an amount ("40,000 euros"); symbols are
+/// read before it ("€40,000").
+#[rustfmt::skip]
+const CURRENCIES: &[&str] = &[
+    "euro", "euros", "eur", "dollar", "dollars", "usd", "pound", "pounds", "gbp", "franc",
+    "francs", "chf", "zloty", "zlotys", "pln", "krona", "kronor", "sek",
+];
+
+/// Words that ask for a sum of money after "how much" or "what": what was
+/// paid, earned, raised or is worth. Not "make": "how much faster did you
+/// make it?" asks for a speed-up, and "how much do you make?" is answered
+/// by whatever the profile says on pay.
+#[rustfmt::skip]
+const MONEY_WORDS: &[&str] = &[
+    "salary", "salaries", "pay", "paid", "paying", "earn", "earns", "earned", "earning",
+    "earnings", "raise", "raised", "compensation", "income", "wage", "wages", "valuation",
+    "valued", "worth", "funding", "funded", "revenue", "price", "money", "rate",
+];
+
+/// Verbs of change: "how much money did you save?" asks how big the change
+/// was, which a percentage answers as well as a sum.
+#[rustfmt::skip]
+const CHANGE_WORDS: &[&str] = &[
+    "save", "saved", "saving", "cut", "reduce", "reduced", "lower", "lowered", "drop", "dropped",
+    "shrink", "shrank", "increase", "increased", "grow", "grew", "improve", "improved",
+];
+
+/// What the question's wording asks for, if anything in particular.
+pub(super) fn wants(question: &str) -> Option<Wants> {
+    let lower = question.to_lowercase();
+    let words = words(&lower);
+    let has = |word: &str| words.contains(&word);
+    let after_how = |then: &[&str]| {
+        words
+            .windows(2)
+            .any(|pair| pair[0] == "how" && then.contains(&pair[1]))
+    };
+    let after_what = |then: &[&str]| {
+        words
+            .windows(2)
+            .any(|pair| matches!(pair[0], "what" | "which") && then.contains(&pair[1]))
+    };
+    if after_how(&["long"]) {
+        Some(Wants::Span)
+    } else if has("when")
+        || has("earliest")
+        || has("soonest")
+        || after_how(&["soon"])
+        || after_what(&["year", "month", "date"])
+    {
+        Some(Wants::Date)
+    } else if let Some(amount) = amount(&words) {
+        Some(amount)
+    } else if after_how(&[
+        "many", "much", "big", "large", "fast", "often", "old", "far", "small",
+    ]) || has("percentage")
+    {
+        Some(Wants::Number)
+    } else {
+        None
+    }
+}
+
+/// "How many...", "how much..." and "what... salary": a number, or a sum of
+/// money when the question asks what was paid, earned or raised. "How much
+/// do you enjoy it?" asks for neither.
+fn amount(words: &[&str]) -> Option<Wants> {
+    let money = money_words(words, MONEY_WORDS).next().is_some()
+        && !words.iter().any(|w| CHANGE_WORDS.contains(w));
+    let how = words
+        .windows(2)
+        .position(|pair| pair[0] == "how" && matches!(pair[1], "many" | "much"));
+    let asks_amount = how.is_some_and(|at| {
+        words[at + 1] == "many"
+            || money
+            || words
+                .get(at + 2)
+                .is_none_or(|next| !AUXILIARIES.contains(next))
+    });
+    if asks_amount {
+        return Some(if money { Wants::Money } else { Wants::Number });
+    }
+    // "What were you earning?", "what's the salary?": a word for pay after
+    // the question word.
+    let what = words.iter().position(|w| matches!(*w, "what" | "which"));
+    match (what, money_words(words, PAY_WORDS).next()) {
+        (Some(what), Some((at, _))) if money && what < at => Some(Wants::Money),
+        _ => None,
+    }
+}
+
+/// The words of `list` in `words`, with their positions, that speak of
+/// money: "pay attention" does not.
+fn money_words<'a>(
+    words: &[&'a str],
+    list: &'static [&'static str],
+) -> impl Iterator<Item = (usize, &'a str)> {
+    words
+        .iter()
+        .enumerate()
+        .filter(move |&(i, w)| list.contains(w) && words.get(i + 1) != Some(&"attention"))
+        .map(|(i, w)| (i, *w))
+}
+
+/// The words of [`MONEY_WORDS`] that ask for a sum after "what" too ("what
+/// were you earning?"); "what's it worth knowing" and "what rate of
+/// failures" ask for none.
+#[rustfmt::skip]
+const PAY_WORDS: &[&str] = &[
+    "salary", "salaries", "pay", "paid", "earn", "earns", "earned", "earning", "earnings",
+    "compensation", "income", "wage", "wages", "valuation", "funding", "revenue",
+];
+
+/// Words that only frame what follows: auxiliaries, pronouns and
+/// determiners. The word after them names what a "who" question asks about.
+#[rustfmt::skip]
+const AUXILIARIES: &[&str] = &[
+    "is", "are", "was", "were", "am", "be", "been", "do", "does", "did", "has", "have", "had",
+    "will", "would", "can", "could", "should", "might", "s",
+];
+
+#[rustfmt::skip]
+const FRAMING: &[&str] = &[
+    "you", "your", "she", "her", "he", "his", "they", "their", "it", "its", "i", "my", "we",
+    "our", "the", "a", "an", "this", "that", "these", "those", "actually", "exactly", "ever",
+    "really", "ultimately", "originally", "first",
+];
+
+/// Nouns for someone or some organisation: "which company bought it?" asks
+/// for a name, as "who" does. Not schools: "which university did you
+/// attend?" asks for the one the education chunk names, whatever its verb.
+#[rustfmt::skip]
+const WHO_NOUNS: &[&str] = &[
+    "company", "companies", "firm", "firms", "business", "employer", "employers", "organisation",
+    "organization", "bank", "investor", "investors", "client", "clients", "customer",
+    "customers", "person", "people", "startup", "startups",
+];
+
+/// Whether a word is a number, in digits or words.
+fn is_number(word: &str) -> bool {
+    word.bytes().all(|b| b.is_ascii_digit()) || NUMBER_WORDS.contains(&word)
+}
+
+/// The stems of the names `sentence` gives: its capitalised words other
+/// than its first, "I" and the months.
+pub(super) fn proper_names(sentence: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    text::for_each_raw_word(sentence, |raw, lower, sentence_start| {
+        if !sentence_start
+            && raw.starts_with(char::is_uppercase)
+            && lower != "i"
+            && !MONTHS.contains(&lower)
+        {
+            names.push(text::stem(lower));
+        }
+    });
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
+fn words(lower: &str) -> Vec<&str> {
+    lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// What one part of a question asks for in particular, and where the
+/// answer must be stated for the profile to cover it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Ask {
+    /// The kind of fact the stating sentence holds, if a kind.
+    holds: Option<Wants>,
+    /// The words for the detail asked: the stating sentence uses or rewords
+    /// one of them. "paid" in "how much are you paid?", "supervised" in
+    /// "who supervised your thesis?". Empty: any of the part's words
+    /// other than the names.
+    focus: Vec<String>,
+    /// The part's other words. When the retrieved chunks use any of them,
+    /// the chunk that states the focus uses one too: a supervisor named in
+    /// a chunk about leadership did not supervise the thesis.
+    context: Vec<String>,
+    /// The stems of the things of the profile the part names (employers,
+    /// projects, schools): the stating chunk mentions each.
+    names: Vec<String>,
+    /// When the part asks who someone is ("which company...?", "who are
+    /// the friends...?"): the stems of its words. The stating sentence gives
+    /// a name the question does not: "I co-organise it with two friends"
+    /// does not say who they are.
+    asked: Option<Vec<String>>,
+}
+
+impl Ask {
+    /// What `part` (lower-case) asks for in particular, if anything.
+    /// `names` are the stems of the things the profile names, sorted.
+    pub(super) fn of(part: &str, names: &[String]) -> Option<Ask> {
+        let words = words(part);
+        let stems = content_stems(part);
+        let names: Vec<String> = stems
+            .iter()
+            .filter(|s| names.binary_search(s).is_ok())
+            .cloned()
+            .collect();
+        if let Some(holds) = amount(&words) {
+            let focus = match holds {
+                Wants::Money => money_words(&words, MONEY_WORDS)
+                    .map(|(_, w)| w.to_owned())
+                    .collect(),
+                _ => Vec::new(),
+            };
+            return Some(Ask {
+                holds: Some(holds),
+                focus,
+                context: Vec::new(),
+                names,
+                asked: None,
+            });
+        }
+        let who = words.iter().position(|w| *w == "who");
+        // "Which company", "which fintech startups".
+        let which = words.iter().enumerate().find_map(|(at, w)| {
+            if !matches!(*w, "which" | "what") {
+                return None;
+            }
+            (at + 1..words.len().min(at + 3)).find(|&noun| WHO_NOUNS.contains(&words[noun]))
+        });
+        let after = who.or(which)?;
+        // What they did or were: the first word after the question's frame
+        // ("the two friends": numbers frame it too) and the names. A "which
+        // company" question whose next word says nothing ("which startups
+        // use ledgerline?") asks for the company itself.
+        let named = |w: &str| content_stems(w).first().is_some_and(|s| names.contains(s));
+        let next = words[after + 1..]
+            .iter()
+            .find(|w| {
+                !AUXILIARIES.contains(w) && !FRAMING.contains(w) && !is_number(w) && !named(w)
+            })
+            .filter(|w| !content_stems(w).is_empty());
+        let focus = next.or_else(|| which.map(|at| &words[at]))?;
+        let [focus_stem] = content_stems(focus).try_into().ok()?;
+        let context = words
+            .iter()
+            .filter(|w| {
+                content_stems(w)
+                    .first()
+                    .is_some_and(|s| *s != focus_stem && !names.contains(s))
+            })
+            .map(|w| (*w).to_owned())
+            .collect();
+        // "Which company...?" and "who are the friends...?", "who was your
+        // manager?" ask who they are: a name. "Who do you mentor?" and "who
+        // supervised it?" may be answered by who they were ("four
+        // engineers").
+        let identity = which.is_some()
+            || who.is_some_and(|at| {
+                words
+                    .get(at + 1)
+                    .is_some_and(|w| matches!(*w, "is" | "are" | "was" | "were" | "s"))
+            });
+        Some(Ask {
+            holds: None,
+            focus: vec![(*focus).to_owned()],
+            context,
+            names,
+            asked: identity.then(|| text::terms(part)),
+        })
+    }
+
+    /// Whether one of `chunks` states what this part asks. `query` is the
+    /// part's terms as [`terms`] gives them.
+    fn stated_in(&self, chunks: &[&Analysed], query: &[QueryTerm]) -> bool {
+        let focus: Vec<QueryTerm> = if self.focus.is_empty() {
+            query
+                .iter()
+                .filter(|t| !self.names.contains(&t.stem) && !crate::index::is_weak_word(&t.stem))
+                .map(QueryTerm::clone)
+                .collect()
+        } else {
+            terms(&self.focus.join(" "), chunks)
+        };
+        let context: Vec<QueryTerm> = terms(&self.context.join(" "), chunks)
+            .into_iter()
+            .filter(|t| chunks.iter().any(|c| speaks_to(c, t)))
+            .collect();
+        chunks
+            .iter()
+            .filter(|c| {
+                self.names
+                    .iter()
+                    .all(|n| c.mentions.binary_search(n).is_ok())
+            })
+            .filter(|c| context.is_empty() || context.iter().any(|t| speaks_to(c, t)))
+            .flat_map(|c| &c.sentences)
+            .any(|s| match self.holds {
+                Some(holds) => {
+                    s.holds.answers(holds)
+                        && (focus.is_empty()
+                            || focus
+                                .iter()
+                                .any(|t| t.matches(&s.terms, &s.groups) != Match::None))
+                }
+                // Who did it is named beside the word for what they did,
+                // or a rewording of it, not beside any word on its theme:
+                // "led to my internship" names nobody who supervised.
+                None => {
+                    focus.iter().any(|t| names_doer(t, s))
+                        && self
+                            .asked
+                            .as_ref()
+                            .is_none_or(|asked| s.proper.iter().any(|p| !asked.contains(p)))
+                }
+            })
+    }
+}
+
+/// Whether a sentence uses `term`, or a word of one of its concepts other
+/// than its themes (see [`crate::index::is_theme_group`]).
+fn names_doer(term: &QueryTerm, sentence: &super::Sentence) -> bool {
+    sentence.terms.binary_search(&term.stem).is_ok()
+        || term
+            .groups
+            .iter()
+            .any(|&g| !crate::index::is_theme_group(g) && sentence.groups.binary_search(&g).is_ok())
+}
+
+/// Whether a chunk uses a term, or rewords it in one of its sentences.
+fn speaks_to(chunk: &Analysed, term: &QueryTerm) -> bool {
+    chunk.mentions.binary_search(&term.stem).is_ok()
+        || chunk
+            .sentences
+            .iter()
+            .any(|s| term.matches(&s.terms, &s.groups) != Match::None)
+}
+
+/// The terms of `text` as the gate matches them in `chunks`: misspellings
+/// corrected against the chunks' words, as the composer corrects them, and
+/// every term with its rewordings. The composer looks for a word the chunks
+/// use as itself, but "pay" in one chunk does not make "salary" in another
+/// any less an answer to "what pay are you after?".
+fn terms(text: &str, chunks: &[&Analysed]) -> Vec<QueryTerm> {
+    query_terms(text, chunks)
+        .into_iter()
+        .map(|t| QueryTerm {
+            groups: crate::index::word_groups(&t.stem),
+            stem: t.stem,
+        })
+        .collect()
+}
+
+/// The stems of `text`'s content words: stop words and weak words ("want",
+/// "use", "get") left out.
+pub(super) fn content_stems(text: &str) -> Vec<String> {
+    let mut stems: Vec<String> = text::terms(text)
+        .into_iter()
+        .filter(|s| !crate::index::is_weak_word(s))
+        .collect();
+    stems.sort_unstable();
+    stems.dedup();
+    stems
+}
+
+/// The parts of a question, lower-case: split at question marks and where
+/// "and" or a comma opens a new question ("..., and what salary...").
+pub(super) fn parts(question: &str) -> Vec<String> {
+    let lower = question.to_lowercase();
+    let mut parts = Vec::new();
+    for sentence in lower.split(['?', '!', ';', '\n']) {
+        let mut current = String::new();
+        let tokens: Vec<&str> = sentence.split_whitespace().collect();
+        for (i, token) in tokens.iter().enumerate() {
+            let bare = token.trim_matches(|c: char| !c.is_alphanumeric());
+            let next = tokens
+                .get(i + 1)
+                .map(|n| n.trim_matches(|c: char| !c.is_alphanumeric()));
+            let opens = |w: Option<&str>| w.is_some_and(|w| OPENERS.contains(&w));
+            let joint = (matches!(bare, "and" | "also" | "plus") && opens(next))
+                || (token.ends_with(',') && opens(next));
+            current.push_str(token);
+            current.push(' ');
+            if joint {
+                parts.push(std::mem::take(&mut current));
+            }
+        }
+        parts.push(current);
+    }
+    parts
+        .into_iter()
+        .map(|p| p.trim().to_owned())
+        .filter(|p| !words(p).is_empty())
+        .collect()
+}
+
+/// Words that open a question.
+#[rustfmt::skip]
+const OPENERS: &[&str] = &[
+    "how", "what", "what's", "whats", "when", "where", "which", "who", "who's", "why", "do",
+    "does", "did", "are", "is", "was", "were", "have", "has", "can", "could", "would", "will",
+];
+
+/// Whether `chunks` state what `question` asks: some part of it asks
+/// nothing in particular, or some chunk states what a part asks. `names` are
+/// the stems of the things the profile names, sorted.
+pub(super) fn stated(question: &str, names: &[String], chunks: &[&Analysed]) -> bool {
+    parts(question)
+        .iter()
+        .any(|part| match Ask::of(part, names) {
+            None => true,
+            Some(ask) => ask.stated_in(chunks, &terms(part, chunks)),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::chunk::{Chunk, Section};
+
+    fn chunk(section: Section, title: &str, text: &str) -> Analysed {
+        Analysed::of(&Chunk::new(section, title, text, BTreeMap::new()))
+    }
+
+    /// The chunks the gate reads, and the names of the things they name.
+    fn profile() -> (Vec<Analysed>, Vec<String>) {
+        let chunks = vec![
+            chunk(
+                Section::Project,
+                "Project: quillpad",
+                "quillpad is a note-taking tool in Rust. About 20 speakers have used it.",
+            ),
+            chunk(
+                Section::Faq,
+                "Are you involved in open source?",
+                "Yes. I maintain ledgerkit, a crate with about 1,900 GitHub stars.",
+            ),
+            chunk(
+                Section::Experience,
+                "Engineer at Acme Payments",
+                "Acme processes about €9 billion a year. I left after Acme was sold to Globex. \
+                 I ran its meetup with two friends.",
+            ),
+            chunk(
+                Section::Faq,
+                "What are your salary expectations?",
+                "I'm targeting a base salary between €140,000 and €165,000.",
+            ),
+            chunk(
+                Section::Education,
+                "MSc in Computer Science",
+                "My master's thesis studied replication and led to my first talk.",
+            ),
+            chunk(
+                Section::Skills,
+                "Skills: Leadership",
+                "I supervise two junior engineers.",
+            ),
+        ];
+        let names = content_stems("quillpad ledgerkit Acme Payments");
+        (chunks, names)
+    }
+
+    fn states(question: &str) -> bool {
+        let (chunks, names) = profile();
+        let chunks: Vec<&Analysed> = chunks.iter().collect();
+        stated(question, &names, &chunks)
+    }
+
+    #[test]
+    fn a_count_is_stated_beside_its_word_about_the_thing_named() {
+        assert!(states("How many stars does ledgerkit have?"));
+        assert!(states("How many speakers have used quillpad?"));
+        // The stars are ledgerkit's, and quillpad's sentences with a
+        // number count speakers.
+        assert!(!states("How many GitHub stars does quillpad have?"));
+    }
+
+    #[test]
+    fn a_sum_is_stated_with_its_currency_about_the_thing_named() {
+        assert!(states("What kind of pay are you after?"));
+        assert!(states("How much money are you hoping to earn?"));
+        // The salary asked for next is not the pay at Acme, and Acme's
+        // billions are no salary.
+        assert!(!states("How much are you paid at Acme?"));
+        assert!(!states("what were you earning at Acme Payments?"));
+        assert!(!states("How much money did Acme raise?"));
+    }
+
+    #[test]
+    fn who_did_it_is_named_beside_the_word_for_what_they_did() {
+        // "led" is on the theme of supervising, not a word for it, and the
+        // one chunk that says "supervise" is not about the thesis.
+        assert!(!states("Who supervised your master's thesis?"));
+        assert!(!states("Which company bought Acme?"));
+        assert!(states("Who do you supervise?"));
+        assert!(states("Which company was Acme sold to?"));
+    }
+
+    #[test]
+    fn who_someone_is_takes_a_name() {
+        // The sentence is about them, but names nobody the question did not.
+        assert!(!states(
+            "Who are the two friends you ran Acme's meetup with?"
+        ));
+        assert!(!states("Which fintech startups use ledgerkit?"));
+        // Who they were, not who they are: a description answers.
+        assert!(states("Who did you run the meetup with?"));
+    }
+
+    #[test]
+    fn a_question_asking_nothing_in_particular_is_not_held_back() {
+        for question in [
+            "Tell me about quillpad.",
+            "How much do you enjoy Rust?",
+            "Who are you?",
+            "Where did you study?",
+        ] {
+            assert_eq!(Ask::of(&question.to_lowercase(), &[]), None, "{question}");
+            assert!(states(question), "{question}");
+        }
+    }
+
+    #[test]
+    fn a_question_of_several_parts_is_answered_when_one_part_is() {
+        assert!(states(
+            "How much are you paid at Acme, and what salary are you after?"
+        ));
+        assert!(!states(
+            "How much are you paid at Acme, and who bought Acme?"
+        ));
+    }
+
+    #[test]
+    fn questions_say_what_kind_of_fact_they_want() {
+        for (question, expected) in [
+            ("When did you join Acme?", Some(Wants::Date)),
+            ("what year did you graduate", Some(Wants::Date)),
+            ("How soon could you start?", Some(Wants::Date)),
+            ("How many engineers did you lead?", Some(Wants::Number)),
+            ("What percentage did you save?", Some(Wants::Number)),
+            ("How long were you at Acme?", Some(Wants::Span)),
+            ("How much faster did it get?", Some(Wants::Number)),
+            ("How much are you paid at Acme?", Some(Wants::Money)),
+            ("What were you earning there?", Some(Wants::Money)),
+            ("How much money did you save them?", Some(Wants::Number)),
+            ("How did you cut costs?", None),
+            ("What do you do?", None),
+        ] {
+            assert_eq!(wants(question), expected, "{question}");
+        }
+    }
+
+    #[test]
+    fn years_are_dates_and_other_figures_are_numbers() {
+        assert_eq!(
+            Holds::of("From April 2016 to August 2018 I worked at Acme."),
+            Holds {
+                date: true,
+                ..Holds::default()
+            }
+        );
+        assert_eq!(
+            Holds::of("It grew to 45 people, about three times its size."),
+            Holds {
+                number: true,
+                ..Holds::default()
+            }
+        );
+        assert_eq!(Holds::of("I like correctness."), Holds::default());
+        assert_eq!(Holds::of("I may march on."), Holds::default());
+        assert!(Holds::of("Since May I lead it.").date);
+    }
+
+    #[test]
+    fn sums_of_money_carry_their_currency() {
+        for sentence in [
+            "It handles about €9 billion a year.",
+            "I'm targeting €140,000 to €165,000.",
+            "It cost $ 300 a month.",
+            "The grant was 40,000 euros.",
+            "We raised five million dollars.",
+        ] {
+            let holds = Holds::of(sentence);
+            assert!(holds.money && holds.number, "{sentence}");
+        }
+        for sentence in ["It fell by 70%.", "It costs money.", "I paid €."] {
+            assert!(!Holds::of(sentence).money, "{sentence}");
+        }
+    }
+
+    #[test]
+    fn a_question_is_cut_where_a_new_question_opens() {
+        assert_eq!(
+            parts("When could you start, and what base salary are you after?"),
+            [
+                "when could you start, and",
+                "what base salary are you after"
+            ]
+        );
+        assert_eq!(
+            parts("Are you married? Any kids?"),
+            ["are you married", "any kids"]
+        );
+        assert_eq!(
+            parts("Did you use Rust and Go at Acme?"),
+            ["did you use rust and go at acme"]
+        );
+    }
+}
