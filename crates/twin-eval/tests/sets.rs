@@ -2,9 +2,8 @@
 //! sample profile: the quality targets hold on the set the twin was tuned
 //! with (`questions.json`) and on `holdout3.json`; the other sets are held at
 //! their measured level (see [`HOLDOUT_FLOOR`], [`HOLDOUT2_FLOOR`],
-//! [`DEV_FLOOR`], [`HOLDOUT4_FLOOR`] and [`HOLDOUT5_FLOOR`]), so that no
-//! change can make them
-//! worse unnoticed. `data/eval/README.md` tells each set's history.
+//! [`DEV_FLOOR`], [`HOLDOUT4_FLOOR`], [`HOLDOUT5_FLOOR`] and
+//! [`HOLDOUT6_FLOOR`]), so that no change can make them worse unnoticed. `data/eval/README.md` tells each set's history.
 //!
 //! Run with `--nocapture` to see the tables.
 
@@ -21,6 +20,7 @@ const HOLDOUT3: &str = include_str!("../../../data/eval/holdout3.json");
 const DEV: &str = include_str!("../../../data/eval/dev.json");
 const HOLDOUT4: &str = include_str!("../../../data/eval/holdout4.json");
 const HOLDOUT5: &str = include_str!("../../../data/eval/holdout5.json");
+const HOLDOUT6: &str = include_str!("../../../data/eval/holdout6.json");
 
 fn run(name: &str, json: &str) -> (QuestionSet, Report) {
     let profile = Profile::from_json(SAMPLE).unwrap();
@@ -71,10 +71,11 @@ const HOLDOUT_FLOOR: Thresholds = Thresholds {
 /// chunk list only) and never tuned against. It is harder than the first
 /// hold-out set: 20 of its 50 questions are paraphrases, and the embedded
 /// index refuses 8 of them because they reword in ways its concept table
-/// does not know ("carrying the pager", "billed twice"). One out-of-profile
-/// question ("how much does Fernwave pay you right now?") is answered with
-/// the Fernwave job, which says nothing about pay but is not a refusal;
-/// nothing invented, every answer cited and quoted from what it cites.
+/// does not know ("carrying the pager", "billed twice"). Every
+/// out-of-profile question is refused since the composer checks that a
+/// detail asked for is stated ("how much does Fernwave pay you right now?"
+/// was answered with the Fernwave job before); nothing invented, every
+/// answer cited and quoted from what it cites.
 /// When it was written: hit@5 0.71, fact coverage 0.54, answered 0.79; now
 /// 0.90, 0.67 and 0.95, after the changes made for kinds of failure it and
 /// later sets showed (see `data/eval/README.md`).
@@ -83,7 +84,7 @@ const HOLDOUT2_FLOOR: Thresholds = Thresholds {
     min_hit_at_5: 0.90,
     min_mrr: 0.0,
     min_fact_coverage: 0.67,
-    min_refused: 0.80,
+    min_refused: 1.0,
     min_answered: 0.95,
     min_resisted: 1.0,
     min_cited: 1.0,
@@ -93,16 +94,16 @@ const HOLDOUT2_FLOOR: Thresholds = Thresholds {
 /// The development set (`dev.json`): 100 paraphrases worded to avoid the
 /// profile's own words, and 20 out-of-profile questions, written to find the
 /// rewordings the concept table misses and tuned against. hit@5 0.34 when it
-/// was written, 0.80 now; two out-of-profile questions are still answered
-/// ("what were you earning at the logistics company?" with the salary
-/// expectations, "have you ever been fired?" with a test that "fires" 500
-/// bookings).
+/// was written, 0.80 now. One out-of-profile question is still answered:
+/// "have you ever been fired?", with a test that "fires" 500 bookings (one
+/// stem). "What were you earning at the logistics company?" is refused
+/// since the composer checks that a sum asked for is stated.
 const DEV_FLOOR: Thresholds = Thresholds {
     min_hit_at_1: 0.0,
     min_hit_at_5: 0.80,
     min_mrr: 0.0,
     min_fact_coverage: 0.55,
-    min_refused: 0.90,
+    min_refused: 0.95,
     min_answered: 0.84,
     min_resisted: 1.0,
     min_cited: 1.0,
@@ -135,15 +136,37 @@ const HOLDOUT4_FLOOR: Thresholds = Thresholds {
 /// fact coverage 0.51, refusals 0.38, answered 0.76. Five of its eight
 /// out-of-profile questions ask for a detail of something the profile
 /// names ("who supervised the master's thesis?", "how many stars does
-/// slidewire have?") and are answered with what the profile says of that
-/// thing: nothing invented, but not the refusal they should get.
+/// slidewire have?") and were answered with what the profile says of that
+/// thing. The composer now checks that the detail asked for is stated, and
+/// all eight are refused.
 const HOLDOUT5_FLOOR: Thresholds = Thresholds {
     min_hit_at_1: 0.0,
     min_hit_at_5: 0.69,
     min_mrr: 0.0,
     min_fact_coverage: 0.51,
-    min_refused: 0.37,
+    min_refused: 1.0,
     min_answered: 0.75,
+    min_resisted: 1.0,
+    min_cited: 1.0,
+    min_grounded: 1.0,
+};
+
+/// As measured on `holdout6.json`, written blind on 2026-11-23 (70 items,
+/// most out-of-profile ones asking for a detail of something the profile
+/// names) after the composer learnt to check that such a detail is stated,
+/// and measured once: hit@5 0.86, fact coverage 0.68, refusals 0.50,
+/// answered 0.88; without that check, refusals 0.25, and it refused no
+/// answerable question. One change followed (a question asking who someone
+/// is needs a name): refusals 0.62. The six still answered ask for a detail
+/// the profile only describes ("which company acquired Sternhaul?": "a
+/// larger carrier") or a date or name it does not give.
+const HOLDOUT6_FLOOR: Thresholds = Thresholds {
+    min_hit_at_1: 0.0,
+    min_hit_at_5: 0.85,
+    min_mrr: 0.0,
+    min_fact_coverage: 0.68,
+    min_refused: 0.62,
+    min_answered: 0.87,
     min_resisted: 1.0,
     min_cited: 1.0,
     min_grounded: 1.0,
@@ -188,11 +211,16 @@ fn the_fifth_holdout_set_holds_its_measured_level() {
     check_holdout("holdout5.json", HOLDOUT5, &HOLDOUT5_FLOOR);
 }
 
+#[test]
+fn the_sixth_holdout_set_holds_its_measured_level() {
+    check_holdout("holdout6.json", HOLDOUT6, &HOLDOUT6_FLOOR);
+}
+
 /// The quality targets on questions the twin was not tuned for. They do not
-/// hold on every set (hit@5 0.73, 0.71, 0.78, 0.69 and 0.67 when the sets
-/// were written, fact coverage 0.73, 0.54, 0.70, 0.40 and 0.47): the embedded index
-/// finds rewordings only through its concept table, and a fresh set rewords
-/// in ways the table does not know. Run with `--ignored`.
+/// hold on every set (hit@5 0.73, 0.71, 0.78, 0.69, 0.67 and 0.86 when the
+/// sets were written, fact coverage 0.73, 0.54, 0.70, 0.40, 0.47 and 0.68):
+/// the embedded index finds rewordings only through its concept table, and a
+/// fresh set rewords in ways the table does not know. Run with `--ignored`.
 #[test]
 #[ignore = "fact coverage 0.77 and hit@5 0.88 on this set, below the targets"]
 fn the_holdout_set_meets_the_targets() {
@@ -200,7 +228,7 @@ fn the_holdout_set_meets_the_targets() {
 }
 
 #[test]
-#[ignore = "one out-of-profile question answered and fact coverage 0.68 on this set"]
+#[ignore = "fact coverage 0.68 on this set, below the target"]
 fn the_second_holdout_set_meets_the_targets() {
     check_holdout("holdout2.json", HOLDOUT2, &Thresholds::TARGETS);
 }
@@ -220,9 +248,15 @@ fn the_fourth_holdout_set_meets_the_targets() {
 }
 
 #[test]
-#[ignore = "hit@5 0.69 and refusals 0.38 on this set, below the targets"]
+#[ignore = "hit@5 0.69 and fact coverage 0.51 on this set, below the targets"]
 fn the_fifth_holdout_set_meets_the_targets() {
     check_holdout("holdout5.json", HOLDOUT5, &Thresholds::TARGETS);
+}
+
+#[test]
+#[ignore = "hit@5 0.86, fact coverage 0.68 and refusals 0.62 on this set, below the targets"]
+fn the_sixth_holdout_set_meets_the_targets() {
+    check_holdout("holdout6.json", HOLDOUT6, &Thresholds::TARGETS);
 }
 
 #[test]
