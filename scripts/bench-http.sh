@@ -12,7 +12,8 @@
 # (e.g. an older commit's, to measure side by side).
 #
 # BENCH_LOG sets the log filter (default warn; `info` writes a line per
-# request, to /dev/null).
+# request, to /dev/null). BENCH_QUESTION asks another question (plain text,
+# no quotes or backslashes).
 #
 # Usage: scripts/bench-http.sh [DURATION_SECONDS]
 set -euo pipefail
@@ -44,10 +45,14 @@ for _ in $(seq 100); do
 done
 [ -n "$url" ] || { echo "twin serve did not start" >&2; exit 1; }
 
-cat >"$script" <<'LUA'
+question="${BENCH_QUESTION:-What did you achieve on the payments platform?}"
+case "$question" in
+    *[\\\"\']*) echo "BENCH_QUESTION must not contain quotes or backslashes" >&2; exit 2 ;;
+esac
+cat >"$script" <<LUA
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
-wrk.body = '{"message":"What did you achieve on the payments platform?"}'
+wrk.body = '{"message":"$question"}'
 LUA
 
 echo "POST $url/api/chat, $connections connections, ${duration}s"

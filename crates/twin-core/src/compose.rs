@@ -303,7 +303,7 @@ impl ExtractiveComposer {
 
     /// Picks the sentences of `hits` (analysed) that answer `question`.
     fn compose_from(&self, question: &str, hits: &[Hit], analysed: &[&Analysed]) -> Composition {
-        let query = query_terms(question, analysed);
+        let query = query_terms(question, &vocabulary(analysed));
         let wants = wants(question);
 
         let mut candidates = Vec::new();
@@ -399,12 +399,8 @@ struct Candidate<'a> {
     score: f32,
 }
 
-/// The question's content terms, with a misspelt one ("kuberntes",
-/// "ledgr") replaced by the closest term of the retrieved chunks: the index
-/// found these chunks through its own typo correction, and the composer
-/// should look for the same words in them. A term the chunks lack is
-/// matched by its concept's words, as the index matched it.
-fn query_terms(question: &str, analysed: &[&Analysed]) -> Vec<QueryTerm> {
+/// The terms of the retrieved chunks' sentences, sorted and each once.
+fn vocabulary<'a>(analysed: &[&'a Analysed]) -> Vec<&'a str> {
     let mut vocabulary: Vec<&str> = analysed
         .iter()
         .flat_map(|a| a.sentences.iter())
@@ -412,6 +408,16 @@ fn query_terms(question: &str, analysed: &[&Analysed]) -> Vec<QueryTerm> {
         .collect();
     vocabulary.sort_unstable();
     vocabulary.dedup();
+    vocabulary
+}
+
+/// The question's content terms, with a misspelt one ("kuberntes",
+/// "ledgr") replaced by the closest term of the retrieved chunks: the index
+/// found these chunks through its own typo correction, and the composer
+/// should look for the same words in them. A term the chunks lack is
+/// matched by its concept's words, as the index matched it.
+/// `vocabulary` is the chunks' terms, as [`vocabulary`] gives them.
+fn query_terms(question: &str, vocabulary: &[&str]) -> Vec<QueryTerm> {
     let mut scratch = Vec::new();
     text::terms(question)
         .into_iter()
@@ -427,7 +433,7 @@ fn query_terms(question: &str, analysed: &[&Analysed]) -> Vec<QueryTerm> {
                 _ => 2,
             };
             let mut best: Option<(u32, &str)> = None;
-            for &known in &vocabulary {
+            for &known in vocabulary {
                 let other: Vec<char> = known.chars().collect();
                 if other.first() != chars.first() {
                     continue;
@@ -849,7 +855,10 @@ mod tests {
             BTreeMap::new(),
         );
         let analysed = Analysed::of(&chunk);
-        let terms = query_terms("which companies, and which alarms?", &[&analysed]);
+        let terms = query_terms(
+            "which companies, and which alarms?",
+            &vocabulary(&[&analysed]),
+        );
         let groups = |stem: &str| {
             terms
                 .iter()

@@ -21,7 +21,7 @@
 //! you after?") is answered when any part is: the composer quotes what the
 //! profile has for it.
 
-use super::{Analysed, Match, QueryTerm, query_terms};
+use super::{Analysed, Match, QueryTerm, query_terms, vocabulary};
 use crate::text;
 
 /// The kind of fact a question asks for, when its wording says so.
@@ -389,9 +389,9 @@ impl Ask {
         })
     }
 
-    /// Whether one of `chunks` states what this part asks. `query` is the
-    /// part's terms as [`terms`] gives them.
-    fn stated_in(&self, chunks: &[&Analysed], query: &[QueryTerm]) -> bool {
+    /// Whether one of `chunks` states what this part asks. `vocabulary` is
+    /// their terms; `query` the part's, as [`terms`] gives them.
+    fn stated_in(&self, chunks: &[&Analysed], vocabulary: &[&str], query: &[QueryTerm]) -> bool {
         let focus: Vec<QueryTerm> = if self.focus.is_empty() {
             query
                 .iter()
@@ -399,9 +399,9 @@ impl Ask {
                 .map(QueryTerm::clone)
                 .collect()
         } else {
-            terms(&self.focus.join(" "), chunks)
+            terms(&self.focus.join(" "), vocabulary)
         };
-        let context: Vec<QueryTerm> = terms(&self.context.join(" "), chunks)
+        let context: Vec<QueryTerm> = terms(&self.context.join(" "), vocabulary)
             .into_iter()
             .filter(|t| chunks.iter().any(|c| speaks_to(c, t)))
             .collect();
@@ -460,8 +460,8 @@ fn speaks_to(chunk: &Analysed, term: &QueryTerm) -> bool {
 /// every term with its rewordings. The composer looks for a word the chunks
 /// use as itself, but "pay" in one chunk does not make "salary" in another
 /// any less an answer to "what pay are you after?".
-fn terms(text: &str, chunks: &[&Analysed]) -> Vec<QueryTerm> {
-    query_terms(text, chunks)
+fn terms(text: &str, vocabulary: &[&str]) -> Vec<QueryTerm> {
+    query_terms(text, vocabulary)
         .into_iter()
         .map(|t| QueryTerm {
             groups: crate::index::word_groups(&t.stem),
@@ -524,12 +524,16 @@ const OPENERS: &[&str] = &[
 /// nothing in particular, or some chunk states what a part asks. `names` are
 /// the stems of the things the profile names, sorted.
 pub(super) fn stated(question: &str, names: &[String], chunks: &[&Analysed]) -> bool {
-    parts(question)
-        .iter()
-        .any(|part| match Ask::of(part, names) {
-            None => true,
-            Some(ask) => ask.stated_in(chunks, &terms(part, chunks)),
-        })
+    let mut asks = Vec::new();
+    for part in parts(question) {
+        match Ask::of(&part, names) {
+            None => return true,
+            Some(ask) => asks.push((part, ask)),
+        }
+    }
+    let vocabulary = vocabulary(chunks);
+    asks.iter()
+        .any(|(part, ask)| ask.stated_in(chunks, &vocabulary, &terms(part, &vocabulary)))
 }
 
 #[cfg(test)]
