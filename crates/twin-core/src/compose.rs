@@ -245,10 +245,20 @@ impl ExtractiveComposer {
     /// detail ("how many stars does slidewire have?", "who supervised your
     /// thesis?"): a chunk about the question that does not state its detail
     /// does not answer it. See [`asked`].
-    pub fn states_asked(&self, question: &str, hits: &[Hit]) -> bool {
+    ///
+    /// `about` is what the conversation is about when the question refers
+    /// back to it ("how many stars does *it* have?" after slidewire): the
+    /// detail must then be stated about that too.
+    pub fn states_asked(&self, question: &str, hits: &[Hit], about: Option<&str>) -> bool {
         let question = text::owner_as_you(question, &self.owner);
+        let about: Vec<String> = about
+            .map(asked::content_stems)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|stem| self.names.binary_search(stem).is_ok())
+            .collect();
         self.with_analysed(hits, |analysed| {
-            asked::stated(&question, &self.names, analysed)
+            asked::stated(&question, &self.names, &about, analysed)
         })
     }
 
@@ -293,7 +303,7 @@ impl ExtractiveComposer {
         }
         let question = text::owner_as_you(&request.question, &self.owner);
         self.with_analysed(hits, |analysed| {
-            if asked::stated(&question, &self.names, analysed) {
+            if asked::stated(&question, &self.names, &[], analysed) {
                 self.compose_from(&question, hits, analysed)
             } else {
                 self.refusal()

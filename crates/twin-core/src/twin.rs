@@ -172,7 +172,7 @@ impl<I: VectorIndex, M: ChatModel> Twin<I, M> {
     pub async fn answer(&self, question: Question) -> Result<Answer, IndexError> {
         let history = trim_history(question.history, self.config.history_turns);
         let started = Instant::now();
-        let hits = self.retrieve(&question.message, &history).await?;
+        let Retrieved { hits, about } = self.retrieve(&question.message, &history).await?;
         let retrieval_time = started.elapsed();
 
         let request = AnswerRequest {
@@ -180,17 +180,26 @@ impl<I: VectorIndex, M: ChatModel> Twin<I, M> {
             history,
             hits,
         };
-        if request.hits.is_empty() || self.model.is_extractive() {
-            return Ok(self.extractive(request, AnswerMode::Extractive, None, retrieval_time));
-        }
         // Chunks about what the question names may still not state the one
-        // detail it asks for ("how many stars does slidewire have?"): the
-        // profile does not cover it, and no model is asked.
-        if !self.composer.states_asked(&request.question, &request.hits) {
+        // detail it asks for ("how many stars does slidewire have?", or
+        // "does *it* have?" after slidewire): the profile does not cover it,
+        // and no model is asked. The composer checks the question by itself
+        // when it answers; what the conversation is about, only the twin
+        // knows.
+        let checked = !self.model.is_extractive() || about.is_some();
+        if !request.hits.is_empty()
+            && checked
+            && !self
+                .composer
+                .states_asked(&request.question, &request.hits, about.as_deref())
+        {
             let request = AnswerRequest {
                 hits: Vec::new(),
                 ..request
             };
+            return Ok(self.extractive(request, AnswerMode::Extractive, None, retrieval_time));
+        }
+        if request.hits.is_empty() || self.model.is_extractive() {
             return Ok(self.extractive(request, AnswerMode::Extractive, None, retrieval_time));
         }
         match self.model.answer(&request).await {
@@ -229,7 +238,7 @@ impl<I: VectorIndex, M: ChatModel> Twin<I, M> {
     ///   replacing it ("any hobbies?" after a question on salary).
     ///
     /// One search for a message that stands alone, two otherwise.
-    async fn retrieve(&self, message: &str, history: &[Turn]) -> Result<Vec<Hit>, IndexError> {
+    async fn retrieve(&self, message: &str, history: &[Turn]) -> Result<Retrieved, IndexError> {
         let message = &*text::owner_as_you(message, &self.owner);
         let top_k = self.config.top_k;
         let search = |text: String| {
@@ -237,7 +246,7 @@ impl<I: VectorIndex, M: ChatModel> Twin<I, M> {
             async move { self.index.search(&query).await }
         };
         if history.is_empty() {
-            return search(message.to_owned()).await;
+            return search(message.to_owned()).await.map(Retrieved::from);
         }
         let dependence = dependence(message);
         let context = if dependence.is_some() || text::terms(message).len() < 2 {
@@ -246,7 +255,7 @@ impl<I: VectorIndex, M: ChatModel> Twin<I, M> {
             None
         };
         let Some(context) = context else {
-            return search(message.to_owned()).await;
+            return search(message.to_owned()).await.map(Retrieved::from);
         };
         match dependence {
             Some(Dependence::Refers) => {
@@ -274,16 +283,19 @@ impl<I: VectorIndex, M: ChatModel> Twin<I, M> {
                 }
                 hits.truncate(top_k);
                 if hits.is_empty() {
-                    return search(message.to_owned()).await;
+                    return search(message.to_owned()).await.map(Retrieved::from);
                 }
-                Ok(about_first(hits, &context))
+                Ok(Retrieved {
+                    hits: about_first(hits, &context),
+                    about: (!context.about.is_empty()).then(|| context.about.join(", ")),
+                })
             }
             Some(Dependence::Continues) => {
                 let hits = search(in_context(message, &context.text)).await?;
                 if hits.is_empty() {
-                    return search(message.to_owned()).await;
+                    return search(message.to_owned()).await.map(Retrieved::from);
                 }
-                Ok(hits)
+                Ok(hits.into())
             }
             None => {
                 let alone = search(message.to_owned()).await?;
@@ -297,7 +309,8 @@ impl<I: VectorIndex, M: ChatModel> Twin<I, M> {
                         with_context
                     } else {
                         alone
-                    });
+                    }
+                    .into());
                 }
                 // What both searches found answers the message within the
                 // context: "why did you leave?" after Sternhaul is the answer
@@ -310,7 +323,7 @@ impl<I: VectorIndex, M: ChatModel> Twin<I, M> {
                     cap = cap.min(hit.score);
                     hit.score = cap;
                 }
-                Ok(hits)
+                Ok(hits.into())
             }
         }
     }
@@ -342,6 +355,20 @@ impl<I: VectorIndex, M: ChatModel> Twin<I, M> {
             model_error,
             retrieval_time,
         }
+    }
+}
+
+/// What retrieval found for a message.
+struct Retrieved {
+    hits: Vec<Hit>,
+    /// What the conversation is about, when the message refers back to it
+    /// ("how many stars does *it* have?"): pieces of the titles of its chunks.
+    about: Option<String>,
+}
+
+impl From<Vec<Hit>> for Retrieved {
+    fn from(hits: Vec<Hit>) -> Retrieved {
+        Retrieved { hits, about: None }
     }
 }
 

@@ -454,6 +454,34 @@ fn a_follow_up_is_about_what_the_last_answer_was_about() {
 }
 
 #[test]
+fn a_detail_asked_of_what_the_conversation_is_about_is_stated_about_it() {
+    futures_executor::block_on(async {
+        let twin = twin(ExtractiveComposer::new(&fixture()));
+        let follow_up = |message: &str, history: Vec<Turn>| Question {
+            message: message.into(),
+            history,
+        };
+
+        let history = said(&twin, "What did you do at Harbor Freight Labs?").await;
+        let question = follow_up("How many logistics partners does it have?", history);
+        let answer = twin.answer(question).await.unwrap();
+        assert!(answer.covered);
+        assert!(
+            collect(answer.tokens)
+                .await
+                .contains("40 logistics partners")
+        );
+
+        // Harbor's partners, found by the words, are not Quill's.
+        let history = said(&twin, "What did you do at Quill Analytics?").await;
+        let question = follow_up("How many logistics partners does it have?", history);
+        let answer = twin.answer(question).await.unwrap();
+        assert!(!answer.covered, "{answer:?}");
+        assert!(answer.hits.is_empty());
+    });
+}
+
+#[test]
 fn a_new_topic_is_not_taken_for_a_follow_up() {
     futures_executor::block_on(async {
         let twin = twin(ExtractiveComposer::new(&fixture()));

@@ -523,12 +523,25 @@ const OPENERS: &[&str] = &[
 /// Whether `chunks` state what `question` asks: some part of it asks
 /// nothing in particular, or some chunk states what a part asks. `names` are
 /// the stems of the things the profile names, sorted.
-pub(super) fn stated(question: &str, names: &[String], chunks: &[&Analysed]) -> bool {
+///
+/// `about` are the stems of the things the conversation is about, when the
+/// question refers back to them: each part names them too.
+pub(super) fn stated(
+    question: &str,
+    names: &[String],
+    about: &[String],
+    chunks: &[&Analysed],
+) -> bool {
     let mut asks = Vec::new();
     for part in parts(question) {
         match Ask::of(&part, names) {
             None => return true,
-            Some(ask) => asks.push((part, ask)),
+            Some(mut ask) => {
+                ask.names.extend(about.iter().cloned());
+                ask.names.sort_unstable();
+                ask.names.dedup();
+                asks.push((part, ask));
+            }
         }
     }
     let vocabulary = vocabulary(chunks);
@@ -589,7 +602,7 @@ mod tests {
     fn states(question: &str) -> bool {
         let (chunks, names) = profile();
         let chunks: Vec<&Analysed> = chunks.iter().collect();
-        stated(question, &names, &chunks)
+        stated(question, &names, &[], &chunks)
     }
 
     #[test]
