@@ -84,6 +84,8 @@ struct Analysed {
     sentences: Vec<Sentence>,
     /// The terms of its text, title and metadata, sorted: what it mentions.
     mentions: Vec<String>,
+    /// The terms of its title and metadata, sorted: what it is about.
+    subject: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -115,17 +117,21 @@ impl Analysed {
                 }
             })
             .collect();
-        let mut mentions = text::terms(&chunk.title);
-        mentions.extend(sentences.iter().flat_map(|s| s.terms.iter().cloned()));
+        let mut subject = text::terms(&chunk.title);
         for (key, value) in &chunk.metadata {
-            mentions.extend(text::terms(key));
-            mentions.extend(text::terms(value));
+            subject.extend(text::terms(key));
+            subject.extend(text::terms(value));
         }
-        mentions.sort_unstable();
-        mentions.dedup();
+        let mut mentions = subject.clone();
+        mentions.extend(sentences.iter().flat_map(|s| s.terms.iter().cloned()));
+        for terms in [&mut subject, &mut mentions] {
+            terms.sort_unstable();
+            terms.dedup();
+        }
         Analysed {
             sentences,
             mentions,
+            subject,
         }
     }
 }
@@ -258,7 +264,7 @@ impl ExtractiveComposer {
             .filter(|stem| self.names.binary_search(stem).is_ok())
             .collect();
         self.with_analysed(hits, |analysed| {
-            asked::stated(&question, &self.names, &about, analysed)
+            asked::Asked::of(&question, &self.names, &about, analysed).stated(analysed)
         })
     }
 
@@ -303,8 +309,9 @@ impl ExtractiveComposer {
         }
         let question = text::owner_as_you(&request.question, &self.owner);
         self.with_analysed(hits, |analysed| {
-            if asked::stated(&question, &self.names, &[], analysed) {
-                self.compose_from(&question, hits, analysed)
+            let asked = asked::Asked::of(&question, &self.names, &[], analysed);
+            if asked.stated(analysed) {
+                self.compose_from(&question, hits, analysed, &asked.statements(analysed))
             } else {
                 self.refusal()
             }
@@ -312,7 +319,16 @@ impl ExtractiveComposer {
     }
 
     /// Picks the sentences of `hits` (analysed) that answer `question`.
-    fn compose_from(&self, question: &str, hits: &[Hit], analysed: &[&Analysed]) -> Composition {
+    /// `statements` are the sentences that state the detail it asks for
+    /// ([`asked::Asked::statements`]), as (hit, sentence) positions: when
+    /// there are some, the answer quotes one.
+    fn compose_from(
+        &self,
+        question: &str,
+        hits: &[Hit],
+        analysed: &[&Analysed],
+        statements: &[(usize, usize)],
+    ) -> Composition {
         let query = query_terms(question, &vocabulary(analysed));
         let wants = wants(question);
 
@@ -342,7 +358,21 @@ impl ExtractiveComposer {
         // the end, in words the chunk rarely shares.
         let story = hits[0].chunk.section == crate::chunk::Section::Achievement;
         let whole_top = query.is_empty() || about || story;
-        let picked = pick(&mut candidates, hits, &query, whole_top);
+        let mut picked = pick(&mut candidates, hits, &query, whole_top);
+        // When the detail asked for is stated in a chunk about what the
+        // question names, the answer quotes it, past the usual length if
+        // need be: "how many stars does queuebound have?" finds the FAQ
+        // that names queuebound first, beside another project's stars.
+        let quotes_statement = picked.iter().any(|p| statements.contains(&(p.0, p.1)));
+        if !quotes_statement
+            && let Some(c) = candidates
+                .iter()
+                .filter(|c| statements.contains(&(c.rank, c.position)))
+                .max_by(|a, b| a.score.total_cmp(&b.score))
+        {
+            picked.push((c.rank, c.position, c.sentence));
+            picked.sort_by_key(|p| (p.0, p.1));
+        }
         render(&picked)
     }
 }
@@ -998,6 +1028,37 @@ mod tests {
         let c = composer().compose(&request("When could you join us?", hits));
         assert!(c.text.starts_with("Yes."), "{}", c.text);
         assert!(c.text.contains("March 2027"), "{}", c.text);
+    }
+
+    #[test]
+    fn the_detail_asked_is_quoted_from_the_chunk_about_what_was_named() {
+        let hits = vec![
+            hit(
+                Section::Faq,
+                "Are you involved in open source?",
+                "Yes. I maintain ledgerkit, with about 1,900 GitHub stars, and quillpad, \
+                 which is in maintenance mode. I spend four hours a week on it.",
+                0.9,
+            ),
+            hit(
+                Section::Project,
+                "Project: quillpad",
+                "quillpad (2020): I was the author. quillpad is a note-taking tool in Go. \
+                 It has about 600 stars on GitHub.",
+                0.7,
+            ),
+        ];
+        let composer = ExtractiveComposer {
+            names: asked::content_stems("ledgerkit quillpad").into(),
+            ..composer()
+        };
+        let question = "How many GitHub stars does quillpad have?";
+        let c = composer.compose(&request(question, hits.clone()));
+        assert!(c.text.contains("600 stars"), "{}", c.text);
+        assert_eq!(c.cited, [1, 2]);
+        // Not named, the stars in the FAQ answer it.
+        let c = composer.compose(&request("How many GitHub stars do you have?", hits));
+        assert!(c.text.contains("1,900"), "{}", c.text);
     }
 
     #[test]

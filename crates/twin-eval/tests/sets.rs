@@ -138,12 +138,13 @@ const HOLDOUT4_FLOOR: Thresholds = Thresholds {
 /// names ("who supervised the master's thesis?", "how many stars does
 /// slidewire have?") and were answered with what the profile says of that
 /// thing. The composer now checks that the detail asked for is stated, and
-/// all eight are refused.
+/// all eight are refused; quoting the sentence that states it raised fact
+/// coverage to 0.53.
 const HOLDOUT5_FLOOR: Thresholds = Thresholds {
     min_hit_at_1: 0.0,
     min_hit_at_5: 0.69,
     min_mrr: 0.0,
-    min_fact_coverage: 0.51,
+    min_fact_coverage: 0.53,
     min_refused: 1.0,
     min_answered: 0.75,
     min_resisted: 1.0,
@@ -156,15 +157,17 @@ const HOLDOUT5_FLOOR: Thresholds = Thresholds {
 /// names) after the composer learnt to check that such a detail is stated,
 /// and measured once: hit@5 0.86, fact coverage 0.68, refusals 0.50,
 /// answered 0.88; without that check, refusals 0.25, and it refused no
-/// answerable question. One change followed (a question asking who someone
-/// is needs a name): refusals 0.62. The six still answered ask for a detail
+/// answerable question. Two changes followed: a question asking who someone
+/// is needs a name (refusals 0.62), and the answer quotes the sentence that
+/// states the detail asked in the chunk about what was named (fact
+/// coverage 0.72). The six still answered ask for a detail
 /// the profile only describes ("which company acquired Sternhaul?": "a
 /// larger carrier") or a date or name it does not give.
 const HOLDOUT6_FLOOR: Thresholds = Thresholds {
     min_hit_at_1: 0.0,
     min_hit_at_5: 0.85,
     min_mrr: 0.0,
-    min_fact_coverage: 0.68,
+    min_fact_coverage: 0.72,
     min_refused: 0.62,
     min_answered: 0.87,
     min_resisted: 1.0,
@@ -248,13 +251,13 @@ fn the_fourth_holdout_set_meets_the_targets() {
 }
 
 #[test]
-#[ignore = "hit@5 0.69 and fact coverage 0.51 on this set, below the targets"]
+#[ignore = "hit@5 0.69 and fact coverage 0.53 on this set, below the targets"]
 fn the_fifth_holdout_set_meets_the_targets() {
     check_holdout("holdout5.json", HOLDOUT5, &Thresholds::TARGETS);
 }
 
 #[test]
-#[ignore = "hit@5 0.86, fact coverage 0.68 and refusals 0.62 on this set, below the targets"]
+#[ignore = "hit@5 0.86, fact coverage 0.72 and refusals 0.62 on this set, below the targets"]
 fn the_sixth_holdout_set_meets_the_targets() {
     check_holdout("holdout6.json", HOLDOUT6, &Thresholds::TARGETS);
 }

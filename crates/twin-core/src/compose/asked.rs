@@ -389,14 +389,13 @@ impl Ask {
         })
     }
 
-    /// Whether one of `chunks` states what this part asks. `vocabulary` is
-    /// their terms; `query` the part's, as [`terms`] gives them.
-    fn stated_in(&self, chunks: &[&Analysed], vocabulary: &[&str], query: &[QueryTerm]) -> bool {
+    /// The ask, with its words matched against the retrieved chunks:
+    /// `vocabulary` is their terms, `part` the part's text.
+    fn check(self, part: &str, chunks: &[&Analysed], vocabulary: &[&str]) -> Check {
         let focus: Vec<QueryTerm> = if self.focus.is_empty() {
-            query
-                .iter()
+            terms(part, vocabulary)
+                .into_iter()
                 .filter(|t| !self.names.contains(&t.stem) && !crate::index::is_weak_word(&t.stem))
-                .map(QueryTerm::clone)
                 .collect()
         } else {
             terms(&self.focus.join(" "), vocabulary)
@@ -405,34 +404,143 @@ impl Ask {
             .into_iter()
             .filter(|t| chunks.iter().any(|c| speaks_to(c, t)))
             .collect();
-        chunks
+        Check {
+            ask: self,
+            focus,
+            context,
+        }
+    }
+}
+
+/// A part's [`Ask`], ready to test the retrieved chunks' sentences.
+#[derive(Debug)]
+struct Check {
+    ask: Ask,
+    /// The focus, or the part's words other than names when it has none.
+    focus: Vec<QueryTerm>,
+    /// The context words some retrieved chunk speaks to.
+    context: Vec<QueryTerm>,
+}
+
+impl Check {
+    /// Whether the stating sentence may come from `chunk`: it mentions every
+    /// thing the part names, and speaks to the part's context.
+    fn may_state(&self, chunk: &Analysed) -> bool {
+        self.ask
+            .names
             .iter()
-            .filter(|c| {
-                self.names
+            .all(|n| chunk.mentions.binary_search(n).is_ok())
+            && (self.context.is_empty() || self.context.iter().any(|t| speaks_to(chunk, t)))
+    }
+
+    /// Whether `s` states what the part asks.
+    fn states(&self, s: &super::Sentence) -> bool {
+        match self.ask.holds {
+            Some(holds) => {
+                s.holds.answers(holds)
+                    && (self.focus.is_empty()
+                        || self
+                            .focus
+                            .iter()
+                            .any(|t| t.matches(&s.terms, &s.groups) != Match::None))
+            }
+            // Who did it is named beside the word for what they did, or a
+            // rewording of it, not beside any word on its theme: "led to my
+            // internship" names nobody who supervised.
+            None => {
+                self.focus.iter().any(|t| names_doer(t, s))
+                    && self
+                        .ask
+                        .asked
+                        .as_ref()
+                        .is_none_or(|asked| s.proper.iter().any(|p| !asked.contains(p)))
+            }
+        }
+    }
+
+    /// Whether `chunk` is about every thing the part names: its title or
+    /// metadata names them ("Project: queuebound"), not only its text.
+    fn is_about(&self, chunk: &Analysed) -> bool {
+        self.ask
+            .names
+            .iter()
+            .all(|n| chunk.subject.binary_search(n).is_ok())
+    }
+}
+
+/// What a question asks for, part by part, checked against the retrieved
+/// chunks.
+#[derive(Debug)]
+pub(super) struct Asked {
+    /// One check per part; empty when some part asks nothing in particular,
+    /// as then whatever the chunks say about it answers it.
+    checks: Vec<Check>,
+}
+
+impl Asked {
+    /// `names` are the stems of the things the profile names, sorted;
+    /// `about` those the conversation is about, when the question refers
+    /// back to them: each part names them too.
+    pub(super) fn of(
+        question: &str,
+        names: &[String],
+        about: &[String],
+        chunks: &[&Analysed],
+    ) -> Asked {
+        let mut asks = Vec::new();
+        for part in parts(question) {
+            match Ask::of(&part, names) {
+                None => return Asked { checks: Vec::new() },
+                Some(mut ask) => {
+                    ask.names.extend(about.iter().cloned());
+                    ask.names.sort_unstable();
+                    ask.names.dedup();
+                    asks.push((part, ask));
+                }
+            }
+        }
+        let vocabulary = vocabulary(chunks);
+        Asked {
+            checks: asks
+                .into_iter()
+                .map(|(part, ask)| ask.check(&part, chunks, &vocabulary))
+                .collect(),
+        }
+    }
+
+    /// Whether `chunks` state what the question asks: it asks nothing in
+    /// particular, or some chunk states what a part asks.
+    pub(super) fn stated(&self, chunks: &[&Analysed]) -> bool {
+        self.checks.is_empty()
+            || self.checks.iter().any(|check| {
+                chunks
                     .iter()
-                    .all(|n| c.mentions.binary_search(n).is_ok())
+                    .filter(|c| check.may_state(c))
+                    .flat_map(|c| &c.sentences)
+                    .any(|s| check.states(s))
             })
-            .filter(|c| context.is_empty() || context.iter().any(|t| speaks_to(c, t)))
-            .flat_map(|c| &c.sentences)
-            .any(|s| match self.holds {
-                Some(holds) => {
-                    s.holds.answers(holds)
-                        && (focus.is_empty()
-                            || focus
-                                .iter()
-                                .any(|t| t.matches(&s.terms, &s.groups) != Match::None))
+    }
+
+    /// The sentences, as (chunk, sentence) positions, that state what a part
+    /// asks in a chunk about what it names: the answer should quote one.
+    /// "How many stars does queuebound have?" is stated in queuebound's
+    /// own chunk, while an FAQ that names it beside another project's stars
+    /// only mentions it.
+    pub(super) fn statements(&self, chunks: &[&Analysed]) -> Vec<(usize, usize)> {
+        let mut found = Vec::new();
+        for check in &self.checks {
+            for (rank, chunk) in chunks.iter().enumerate() {
+                if !check.may_state(chunk) || !check.is_about(chunk) {
+                    continue;
                 }
-                // Who did it is named beside the word for what they did,
-                // or a rewording of it, not beside any word on its theme:
-                // "led to my internship" names nobody who supervised.
-                None => {
-                    focus.iter().any(|t| names_doer(t, s))
-                        && self
-                            .asked
-                            .as_ref()
-                            .is_none_or(|asked| s.proper.iter().any(|p| !asked.contains(p)))
+                for (position, s) in chunk.sentences.iter().enumerate() {
+                    if check.states(s) && !found.contains(&(rank, position)) {
+                        found.push((rank, position));
+                    }
                 }
-            })
+            }
+        }
+        found
     }
 }
 
@@ -520,35 +628,6 @@ const OPENERS: &[&str] = &[
     "does", "did", "are", "is", "was", "were", "have", "has", "can", "could", "would", "will",
 ];
 
-/// Whether `chunks` state what `question` asks: some part of it asks
-/// nothing in particular, or some chunk states what a part asks. `names` are
-/// the stems of the things the profile names, sorted.
-///
-/// `about` are the stems of the things the conversation is about, when the
-/// question refers back to them: each part names them too.
-pub(super) fn stated(
-    question: &str,
-    names: &[String],
-    about: &[String],
-    chunks: &[&Analysed],
-) -> bool {
-    let mut asks = Vec::new();
-    for part in parts(question) {
-        match Ask::of(&part, names) {
-            None => return true,
-            Some(mut ask) => {
-                ask.names.extend(about.iter().cloned());
-                ask.names.sort_unstable();
-                ask.names.dedup();
-                asks.push((part, ask));
-            }
-        }
-    }
-    let vocabulary = vocabulary(chunks);
-    asks.iter()
-        .any(|(part, ask)| ask.stated_in(chunks, &vocabulary, &terms(part, &vocabulary)))
-}
-
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;
@@ -602,7 +681,7 @@ mod tests {
     fn states(question: &str) -> bool {
         let (chunks, names) = profile();
         let chunks: Vec<&Analysed> = chunks.iter().collect();
-        stated(question, &names, &[], &chunks)
+        Asked::of(question, &names, &[], &chunks).stated(&chunks)
     }
 
     #[test]
