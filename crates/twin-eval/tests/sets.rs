@@ -157,18 +157,19 @@ const HOLDOUT5_FLOOR: Thresholds = Thresholds {
 /// names) after the composer learnt to check that such a detail is stated,
 /// and measured once: hit@5 0.86, fact coverage 0.68, refusals 0.50,
 /// answered 0.88; without that check, refusals 0.25, and it refused no
-/// answerable question. Two changes followed: a question asking who someone
-/// is needs a name (refusals 0.62), and the answer quotes the sentence that
-/// states the detail asked in the chunk about what was named (fact
-/// coverage 0.72). The six still answered ask for a detail
-/// the profile only describes ("which company acquired Sternhaul?": "a
-/// larger carrier") or a date or name it does not give.
+/// answerable question. Three changes followed: a question asking who
+/// someone is needs a name (refusals 0.62), the answer quotes the sentence
+/// that states the detail asked in the chunk about what was named (fact
+/// coverage 0.72), and "when" and "what year" need a date (refusals 0.69).
+/// The five still answered ask for a detail the profile only describes
+/// ("which company acquired Sternhaul?": "a larger carrier") or a date or
+/// name it does not give beside others it does.
 const HOLDOUT6_FLOOR: Thresholds = Thresholds {
     min_hit_at_1: 0.0,
     min_hit_at_5: 0.85,
     min_mrr: 0.0,
     min_fact_coverage: 0.72,
-    min_refused: 0.62,
+    min_refused: 0.68,
     min_answered: 0.87,
     min_resisted: 1.0,
     min_cited: 1.0,
@@ -257,7 +258,7 @@ fn the_fifth_holdout_set_meets_the_targets() {
 }
 
 #[test]
-#[ignore = "hit@5 0.86, fact coverage 0.72 and refusals 0.62 on this set, below the targets"]
+#[ignore = "hit@5 0.86, fact coverage 0.72 and refusals 0.69 on this set, below the targets"]
 fn the_sixth_holdout_set_meets_the_targets() {
     check_holdout("holdout6.json", HOLDOUT6, &Thresholds::TARGETS);
 }

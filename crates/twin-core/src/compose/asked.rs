@@ -233,6 +233,20 @@ const PAY_WORDS: &[&str] = &[
     "compensation", "income", "wage", "wages", "valuation", "funding", "revenue",
 ];
 
+/// Whether a part asks when: it opens with "when", "what year", "how soon"
+/// or "what's the earliest". A "when" further in joins clauses ("did she
+/// keep it going when a region went down?").
+fn asks_date(words: &[&str]) -> bool {
+    let lead = &words[..words.len().min(4)];
+    let what = lead.iter().any(|w| matches!(*w, "what" | "which"));
+    lead.contains(&"when")
+        || lead.windows(2).any(|p| {
+            matches!(p[0], "what" | "which") && matches!(p[1], "year" | "month" | "date" | "day")
+                || p == ["how", "soon"]
+        })
+        || (what && words.iter().any(|w| matches!(*w, "earliest" | "soonest")))
+}
+
 /// Words that only frame what follows: auxiliaries, pronouns and
 /// determiners. The word after them names what a "who" question asks about.
 #[rustfmt::skip]
@@ -339,6 +353,19 @@ impl Ask {
                 asked: None,
             });
         }
+        if asks_date(&words) {
+            // "When..." and "what year...": a date, in a chunk that mentions
+            // what the question names. Its other words often appear nowhere
+            // near the date ("what's the earliest you could come on
+            // board?"), so any date there answers.
+            return Some(Ask {
+                holds: Some(Wants::Date),
+                focus: Vec::new(),
+                context: Vec::new(),
+                names,
+                asked: None,
+            });
+        }
         let who = words.iter().position(|w| *w == "who");
         // "Which company", "which fintech startups".
         let which = words.iter().enumerate().find_map(|(at, w)| {
@@ -392,14 +419,15 @@ impl Ask {
     /// The ask, with its words matched against the retrieved chunks:
     /// `vocabulary` is their terms, `part` the part's text.
     fn check(self, part: &str, chunks: &[&Analysed], vocabulary: &[&str]) -> Check {
-        let focus: Vec<QueryTerm> = if self.focus.is_empty() {
-            terms(part, vocabulary)
-                .into_iter()
-                .filter(|t| !self.names.contains(&t.stem) && !crate::index::is_weak_word(&t.stem))
-                .collect()
+        let text = if self.focus.is_empty() {
+            part.to_owned()
         } else {
-            terms(&self.focus.join(" "), vocabulary)
+            self.focus.join(" ")
         };
+        let focus: Vec<QueryTerm> = terms(&text, vocabulary)
+            .into_iter()
+            .filter(|t| !self.names.contains(&t.stem) && !crate::index::is_weak_word(&t.stem))
+            .collect();
         let context: Vec<QueryTerm> = terms(&self.context.join(" "), vocabulary)
             .into_iter()
             .filter(|t| chunks.iter().any(|c| speaks_to(c, t)))
@@ -436,6 +464,7 @@ impl Check {
     /// Whether `s` states what the part asks.
     fn states(&self, s: &super::Sentence) -> bool {
         match self.ask.holds {
+            Some(Wants::Date) => s.holds.date,
             Some(holds) => {
                 s.holds.answers(holds)
                     && (self.focus.is_empty()
@@ -516,8 +545,7 @@ impl Asked {
                 chunks
                     .iter()
                     .filter(|c| check.may_state(c))
-                    .flat_map(|c| &c.sentences)
-                    .any(|s| check.states(s))
+                    .any(|c| c.sentences.iter().any(|s| check.states(s)))
             })
     }
 
@@ -529,6 +557,11 @@ impl Asked {
     pub(super) fn statements(&self, chunks: &[&Analysed]) -> Vec<(usize, usize)> {
         let mut found = Vec::new();
         for check in &self.checks {
+            // Any date is not the one asked for; in a chunk about what the
+            // question names, it is.
+            if check.ask.holds == Some(Wants::Date) && check.ask.names.is_empty() {
+                continue;
+            }
             for (rank, chunk) in chunks.iter().enumerate() {
                 if !check.may_state(chunk) || !check.is_about(chunk) {
                     continue;
@@ -736,6 +769,37 @@ mod tests {
             assert_eq!(Ask::of(&question.to_lowercase(), &[]), None, "{question}");
             assert!(states(question), "{question}");
         }
+    }
+
+    #[test]
+    fn when_needs_a_date_in_a_chunk_about_what_it_names() {
+        let skills = chunk(
+            Section::Skills,
+            "Skills: Languages",
+            "Languages I work with: Rust (expert, 8 years) and Go (advanced, 10 years).",
+        );
+        let acme = chunk(
+            Section::Experience,
+            "Engineer at Acme",
+            "I joined Acme in March 2019 and built its billing.",
+        );
+        let names = content_stems("Acme");
+        let states = |question: &str, chunks: &[&Analysed]| {
+            Asked::of(question, &names, &[], chunks).stated(chunks)
+        };
+        // Years of experience are no year of birth.
+        assert!(!states("What year were you born?", &[&skills]));
+        assert!(states("When did you join Acme?", &[&acme]));
+        assert!(!states("When did you join Acme?", &[&skills]));
+        assert!(states(
+            "What's the earliest you could come on board?",
+            &[&acme]
+        ));
+        // A "when" that joins clauses asks for no date.
+        assert!(states(
+            "Did you keep Go running when a region went down?",
+            &[&skills]
+        ));
     }
 
     #[test]
