@@ -12,7 +12,7 @@
 //!
 //! It also judges, for the twin and whatever model answers, whether the
 //! retrieved chunks state the one detail a question asks for (a count, a sum,
-//! who did something): see [`asked`].
+//! who did something): see the `asked` module.
 
 use std::collections::{HashMap, HashSet};
 use std::future::{self, Future};
@@ -250,7 +250,7 @@ impl ExtractiveComposer {
     /// Whether `hits` state what `question` asks for, when it asks for one
     /// detail ("how many stars does slidewire have?", "who supervised your
     /// thesis?"): a chunk about the question that does not state its detail
-    /// does not answer it. See [`asked`].
+    /// does not answer it (see the `asked` module).
     ///
     /// `about` is what the conversation is about when the question refers
     /// back to it ("how many stars does *it* have?" after slidewire): the

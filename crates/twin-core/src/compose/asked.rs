@@ -10,12 +10,16 @@
 //! * "how many...", "how much...": a sentence that holds a number (an amount
 //!   of money when the question asks what was paid, earned or raised) and
 //!   uses, or rewords, one of the question's own words for the detail;
+//! * "when...", "what year...": a sentence that holds a date;
 //! * "who...", "which company...": a sentence that uses, or rewords, the word
-//!   for what was done or held ("supervised", "bought", "manager").
+//!   for what was done or held ("supervised", "bought", "manager"), and gives
+//!   a name when the question asks who someone is.
 //!
-//! Either way the sentence must come from a chunk that mentions every thing
-//! of the profile the question names (an employer, a project, a school): the
-//! salary the owner asks for next is not their pay at Fernwave.
+//! In every case the sentence must come from a chunk that mentions every
+//! thing of the profile the question names (an employer, a project, a
+//! school): the salary the owner asks for next is not their pay at Fernwave.
+//! The composer then quotes such a sentence from a chunk about that thing
+//! ([`Asked::statements`]).
 //!
 //! A question of several parts ("when could you start, and what salary are
 //! you after?") is answered when any part is: the composer quotes what the
@@ -247,14 +251,15 @@ fn asks_date(words: &[&str]) -> bool {
         || (what && words.iter().any(|w| matches!(*w, "earliest" | "soonest")))
 }
 
-/// Words that only frame what follows: auxiliaries, pronouns and
-/// determiners. The word after them names what a "who" question asks about.
+/// Auxiliaries: with [`FRAMING`], the words that only frame what follows.
+/// The word after them names what a "who" question asks about.
 #[rustfmt::skip]
 const AUXILIARIES: &[&str] = &[
     "is", "are", "was", "were", "am", "be", "been", "do", "does", "did", "has", "have", "had",
     "will", "would", "can", "could", "should", "might", "s",
 ];
 
+/// Pronouns, determiners and adverbs that frame a "who" question.
 #[rustfmt::skip]
 const FRAMING: &[&str] = &[
     "you", "your", "she", "her", "he", "his", "they", "their", "it", "its", "i", "my", "we",
@@ -311,7 +316,7 @@ pub(super) struct Ask {
     /// The words for the detail asked: the stating sentence uses or rewords
     /// one of them. "paid" in "how much are you paid?", "supervised" in
     /// "who supervised your thesis?". Empty: any of the part's words
-    /// other than the names.
+    /// other than the names, or, for a date, none.
     focus: Vec<String>,
     /// The part's other words. When the retrieved chunks use any of them,
     /// the chunk that states the focus uses one too: a supervisor named in
