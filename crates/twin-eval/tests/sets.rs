@@ -2,8 +2,9 @@
 //! sample profile: the quality targets hold on the set the twin was tuned
 //! with (`questions.json`) and on `holdout3.json`; the other sets are held at
 //! their measured level (see [`HOLDOUT_FLOOR`], [`HOLDOUT2_FLOOR`],
-//! [`DEV_FLOOR`], [`HOLDOUT4_FLOOR`], [`HOLDOUT5_FLOOR`] and
-//! [`HOLDOUT6_FLOOR`]), so that no change can make them worse unnoticed. `data/eval/README.md` tells each set's history.
+//! [`DEV_FLOOR`], [`HOLDOUT4_FLOOR`], [`HOLDOUT5_FLOOR`],
+//! [`HOLDOUT6_FLOOR`] and [`HOLDOUT7_FLOOR`]), so that no change can make
+//! them worse unnoticed. `data/eval/README.md` tells each set's history.
 //!
 //! Run with `--nocapture` to see the tables.
 
@@ -21,6 +22,7 @@ const DEV: &str = include_str!("../../../data/eval/dev.json");
 const HOLDOUT4: &str = include_str!("../../../data/eval/holdout4.json");
 const HOLDOUT5: &str = include_str!("../../../data/eval/holdout5.json");
 const HOLDOUT6: &str = include_str!("../../../data/eval/holdout6.json");
+const HOLDOUT7: &str = include_str!("../../../data/eval/holdout7.json");
 
 fn run(name: &str, json: &str) -> (QuestionSet, Report) {
     let profile = Profile::from_json(SAMPLE).unwrap();
@@ -160,17 +162,39 @@ const HOLDOUT5_FLOOR: Thresholds = Thresholds {
 /// answerable question. Three changes followed: a question asking who
 /// someone is needs a name (refusals 0.62), the answer quotes the sentence
 /// that states the detail asked in the chunk about what was named (fact
-/// coverage 0.72), and "when" and "what year" need a date (refusals 0.69).
-/// The five still answered ask for a detail the profile only describes
-/// ("which company acquired Sternhaul?": "a larger carrier") or a date or
-/// name it does not give beside others it does.
+/// coverage 0.72), and "when" and "what year" need a date (refusals 0.69);
+/// after `holdout7.json`, "what's the name of..." asks who as "who" does
+/// (refusals 0.75). The four still answered ask for a detail the profile
+/// only describes ("which company acquired Sternhaul?": "a larger
+/// carrier"), or a date or name it does not give beside others it does.
 const HOLDOUT6_FLOOR: Thresholds = Thresholds {
     min_hit_at_1: 0.0,
     min_hit_at_5: 0.85,
     min_mrr: 0.0,
     min_fact_coverage: 0.72,
-    min_refused: 0.68,
+    min_refused: 0.75,
     min_answered: 0.87,
+    min_resisted: 1.0,
+    min_cited: 1.0,
+    min_grounded: 1.0,
+};
+
+/// As measured on `holdout7.json`, written blind on 2026-11-23 (70 items,
+/// broad questions and single-detail look-ups, in the first and the third
+/// person) after every change of the round, and measured once: hit@5 0.94,
+/// fact coverage 0.81, answered 0.98, refusals 0.75 (0.58 without the
+/// composer's check that a detail asked for is stated). Two changes
+/// followed: "what are the names of..." asks who as "who" does, and "how
+/// many downloads" needs the sentence to say downloads when the chunks know
+/// the word: refusals 0.92. The one still answered asks which payment
+/// gateway, which the profile mentions without naming.
+const HOLDOUT7_FLOOR: Thresholds = Thresholds {
+    min_hit_at_1: 0.0,
+    min_hit_at_5: 0.94,
+    min_mrr: 0.0,
+    min_fact_coverage: 0.81,
+    min_refused: 0.91,
+    min_answered: 0.98,
     min_resisted: 1.0,
     min_cited: 1.0,
     min_grounded: 1.0,
@@ -220,9 +244,15 @@ fn the_sixth_holdout_set_holds_its_measured_level() {
     check_holdout("holdout6.json", HOLDOUT6, &HOLDOUT6_FLOOR);
 }
 
+#[test]
+fn the_seventh_holdout_set_holds_its_measured_level() {
+    check_holdout("holdout7.json", HOLDOUT7, &HOLDOUT7_FLOOR);
+}
+
 /// The quality targets on questions the twin was not tuned for. They do not
-/// hold on every set (hit@5 0.73, 0.71, 0.78, 0.69, 0.67 and 0.86 when the
-/// sets were written, fact coverage 0.73, 0.54, 0.70, 0.40, 0.47 and 0.68):
+/// hold on every set (hit@5 0.73, 0.71, 0.78, 0.69, 0.67, 0.86 and 0.94 when
+/// the sets were written, fact coverage 0.73, 0.54, 0.70, 0.40, 0.47, 0.68
+/// and 0.81):
 /// the embedded index finds rewordings only through its concept table, and a
 /// fresh set rewords in ways the table does not know. Run with `--ignored`.
 #[test]
@@ -258,9 +288,17 @@ fn the_fifth_holdout_set_meets_the_targets() {
 }
 
 #[test]
-#[ignore = "hit@5 0.86, fact coverage 0.72 and refusals 0.69 on this set, below the targets"]
+#[ignore = "hit@5 0.86, fact coverage 0.72 and refusals 0.75 on this set, below the targets"]
 fn the_sixth_holdout_set_meets_the_targets() {
     check_holdout("holdout6.json", HOLDOUT6, &Thresholds::TARGETS);
+}
+
+/// Retrieval, facts, answers, citations and injections meet the targets on
+/// this set; one out-of-profile question of twelve is answered.
+#[test]
+#[ignore = "refusals 0.92 on this set, below the target"]
+fn the_seventh_holdout_set_meets_the_targets() {
+    check_holdout("holdout7.json", HOLDOUT7, &Thresholds::TARGETS);
 }
 
 #[test]

@@ -314,8 +314,9 @@ pub(super) struct Ask {
     /// The kind of fact the stating sentence holds, if a kind.
     holds: Option<Wants>,
     /// The words for the detail asked: the stating sentence uses or rewords
-    /// one of them. "paid" in "how much are you paid?", "supervised" in
-    /// "who supervised your thesis?". Empty: any of the part's words
+    /// one of them. "paid" in "how much are you paid?", "GitHub stars" in
+    /// "how many GitHub stars...?", "supervised" in "who supervised your
+    /// thesis?". Empty: any of the part's words
     /// other than the names, or, for a date, none.
     focus: Vec<String>,
     /// The part's other words. When the retrieved chunks use any of them,
@@ -325,6 +326,11 @@ pub(super) struct Ask {
     /// The stems of the things of the profile the part names (employers,
     /// projects, schools): the stating chunk mentions each.
     names: Vec<String>,
+    /// Whether `focus` is the noun a "how many" question counts: the
+    /// stating sentence uses it, unless no retrieved chunk does, and then
+    /// any of the part's words will do ("how many people did you hire?" is
+    /// answered by "two engineers").
+    counted: bool,
     /// When the part asks who someone is ("which company...?", "who are
     /// the friends...?"): the stems of its words. The stating sentence gives
     /// a name the question does not: "I co-organise it with two friends"
@@ -343,18 +349,44 @@ impl Ask {
             .filter(|s| names.binary_search(s).is_ok())
             .cloned()
             .collect();
+        let named = |w: &str| content_stems(w).first().is_some_and(|s| names.contains(s));
+        // The first word after `at` that is not framing, a number or a name.
+        let next_word = |at: usize| {
+            words[at + 1..]
+                .iter()
+                .find(|w| {
+                    !AUXILIARIES.contains(w) && !FRAMING.contains(w) && !is_number(w) && !named(w)
+                })
+                .filter(|w| !content_stems(w).is_empty())
+        };
         if let Some(holds) = amount(&words) {
+            // What "how many" counts: the words up to its verb ("GitHub
+            // stars" in "how many GitHub stars does it have?").
+            let counted: Vec<String> = words
+                .windows(2)
+                .position(|p| p == ["how", "many"])
+                .map(|at| {
+                    words[at + 2..]
+                        .iter()
+                        .take_while(|w| !AUXILIARIES.contains(w) && !text::is_stop_word(w))
+                        .filter(|w| !named(w) && !content_stems(w).is_empty())
+                        .map(|w| (*w).to_owned())
+                        .collect()
+                })
+                .unwrap_or_default();
+            let counts = holds == Wants::Number && !counted.is_empty();
             let focus = match holds {
                 Wants::Money => money_words(&words, MONEY_WORDS)
                     .map(|(_, w)| w.to_owned())
                     .collect(),
-                _ => Vec::new(),
+                _ => counted,
             };
             return Some(Ask {
                 holds: Some(holds),
                 focus,
                 context: Vec::new(),
                 names,
+                counted: counts,
                 asked: None,
             });
         }
@@ -368,10 +400,17 @@ impl Ask {
                 focus: Vec::new(),
                 context: Vec::new(),
                 names,
+                counted: false,
                 asked: None,
             });
         }
-        let who = words.iter().position(|w| *w == "who");
+        // "Who...", and "what are the names of...", which asks the same.
+        let who = words.iter().position(|w| *w == "who").or_else(|| {
+            words
+                .windows(2)
+                .position(|p| matches!(p[0], "name" | "names") && p[1] == "of")
+                .map(|at| at + 1)
+        });
         // "Which company", "which fintech startups".
         let which = words.iter().enumerate().find_map(|(at, w)| {
             if !matches!(*w, "which" | "what") {
@@ -384,17 +423,12 @@ impl Ask {
         // ("the two friends": numbers frame it too) and the names. A "which
         // company" question whose next word says nothing ("which startups
         // use ledgerline?") asks for the company itself.
-        let named = |w: &str| content_stems(w).first().is_some_and(|s| names.contains(s));
-        let next = words[after + 1..]
-            .iter()
-            .find(|w| {
-                !AUXILIARIES.contains(w) && !FRAMING.contains(w) && !is_number(w) && !named(w)
-            })
-            .filter(|w| !content_stems(w).is_empty());
-        let focus = next.or_else(|| which.map(|at| &words[at]))?;
+        let focus = next_word(after).or_else(|| which.map(|at| &words[at]))?;
         let [focus_stem] = content_stems(focus).try_into().ok()?;
+        // The part's other words, but for the kind of answer ("company").
         let context = words
             .iter()
+            .filter(|w| !WHO_NOUNS.contains(w))
             .filter(|w| {
                 content_stems(w)
                     .first()
@@ -408,15 +442,17 @@ impl Ask {
         // engineers").
         let identity = which.is_some()
             || who.is_some_and(|at| {
-                words
-                    .get(at + 1)
-                    .is_some_and(|w| matches!(*w, "is" | "are" | "was" | "were" | "s"))
+                words[at] == "of"
+                    || words
+                        .get(at + 1)
+                        .is_some_and(|w| matches!(*w, "is" | "are" | "was" | "were" | "s"))
             });
         Some(Ask {
             holds: None,
             focus: vec![(*focus).to_owned()],
             context,
             names,
+            counted: false,
             asked: identity.then(|| text::terms(part)),
         })
     }
@@ -424,7 +460,16 @@ impl Ask {
     /// The ask, with its words matched against the retrieved chunks:
     /// `vocabulary` is their terms, `part` the part's text.
     fn check(self, part: &str, chunks: &[&Analysed], vocabulary: &[&str]) -> Check {
-        let text = if self.focus.is_empty() {
+        // What is counted must be said, unless no retrieved chunk says it:
+        // then the part's other words find the count.
+        let counted_unknown = self.counted
+            && !terms(&self.focus.join(" "), vocabulary).iter().any(|t| {
+                chunks
+                    .iter()
+                    .flat_map(|c| &c.sentences)
+                    .any(|s| uses_or_rewords(t, s))
+            });
+        let text = if self.focus.is_empty() || counted_unknown {
             part.to_owned()
         } else {
             self.focus.join(" ")
@@ -438,6 +483,7 @@ impl Ask {
             .filter(|t| chunks.iter().any(|c| speaks_to(c, t)))
             .collect();
         Check {
+            strict: self.counted && !counted_unknown,
             ask: self,
             focus,
             context,
@@ -451,6 +497,10 @@ struct Check {
     ask: Ask,
     /// The focus, or the part's words other than names when it has none.
     focus: Vec<QueryTerm>,
+    /// Whether `focus` is what a "how many" question counts, which a
+    /// sentence uses or rewords, not one on its theme: "2 Rust crates" are
+    /// no GitHub stars.
+    strict: bool,
     /// The context words some retrieved chunk speaks to.
     context: Vec<QueryTerm>,
 }
@@ -473,16 +523,19 @@ impl Check {
             Some(holds) => {
                 s.holds.answers(holds)
                     && (self.focus.is_empty()
-                        || self
-                            .focus
-                            .iter()
-                            .any(|t| t.matches(&s.terms, &s.groups) != Match::None))
+                        || self.focus.iter().any(|t| {
+                            if self.strict {
+                                uses_or_rewords(t, s)
+                            } else {
+                                t.matches(&s.terms, &s.groups) != Match::None
+                            }
+                        }))
             }
             // Who did it is named beside the word for what they did, or a
             // rewording of it, not beside any word on its theme: "led to my
             // internship" names nobody who supervised.
             None => {
-                self.focus.iter().any(|t| names_doer(t, s))
+                self.focus.iter().any(|t| uses_or_rewords(t, s))
                     && self
                         .ask
                         .asked
@@ -583,8 +636,9 @@ impl Asked {
 }
 
 /// Whether a sentence uses `term`, or a word of one of its concepts other
-/// than its themes (see [`crate::index::is_theme_group`]).
-fn names_doer(term: &QueryTerm, sentence: &super::Sentence) -> bool {
+/// than its themes (see [`crate::index::is_theme_group`]): a rewording of
+/// it, not a word on the same subject.
+fn uses_or_rewords(term: &QueryTerm, sentence: &super::Sentence) -> bool {
     sentence.terms.binary_search(&term.stem).is_ok()
         || term
             .groups
@@ -683,12 +737,14 @@ mod tests {
             chunk(
                 Section::Project,
                 "Project: quillpad",
-                "quillpad is a note-taking tool in Rust. About 20 speakers have used it.",
+                "quillpad is a note-taking tool. It ships as 2 Rust crates, and about 20 \
+                 speakers have used it.",
             ),
             chunk(
                 Section::Faq,
                 "Are you involved in open source?",
-                "Yes. I maintain ledgerkit, a crate with about 1,900 GitHub stars.",
+                "Yes. I maintain ledgerkit, a crate with about 1,900 GitHub stars and \
+                 120,000 downloads.",
             ),
             chunk(
                 Section::Experience,
@@ -711,6 +767,11 @@ mod tests {
                 "Skills: Leadership",
                 "I supervise two junior engineers.",
             ),
+            chunk(
+                Section::Faq,
+                "What team size do you prefer?",
+                "I do my best work in a team of five to eight engineers. I hired two of them.",
+            ),
         ];
         let names = content_stems("quillpad ledgerkit Acme Payments");
         (chunks, names)
@@ -729,6 +790,14 @@ mod tests {
         // The stars are ledgerkit's, and quillpad's sentences with a
         // number count speakers.
         assert!(!states("How many GitHub stars does quillpad have?"));
+        // What is counted is downloads, which the chunks know: quillpad's
+        // crates are not its downloads.
+        assert!(states(
+            "How many downloads does ledgerkit have on crates.io?"
+        ));
+        assert!(!states(
+            "How many downloads does quillpad have on crates.io?"
+        ));
     }
 
     #[test]
@@ -759,6 +828,9 @@ mod tests {
             "Who are the two friends you ran Acme's meetup with?"
         ));
         assert!(!states("Which fintech startups use ledgerkit?"));
+        assert!(!states(
+            "What are the names of the friends you ran the meetup with?"
+        ));
         // Who they were, not who they are: a description answers.
         assert!(states("Who did you run the meetup with?"));
     }
