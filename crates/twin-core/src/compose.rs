@@ -264,7 +264,8 @@ impl ExtractiveComposer {
             .filter(|stem| self.names.binary_search(stem).is_ok())
             .collect();
         self.with_analysed(hits, |analysed| {
-            asked::Asked::of(&question, &self.names, &about, analysed).stated(analysed)
+            let vocabulary = vocabulary(analysed);
+            asked::Asked::of(&question, &self.names, &about, analysed, &vocabulary).stated(analysed)
         })
     }
 
@@ -309,16 +310,19 @@ impl ExtractiveComposer {
         }
         let question = text::owner_as_you(&request.question, &self.owner);
         self.with_analysed(hits, |analysed| {
-            let asked = asked::Asked::of(&question, &self.names, &[], analysed);
+            let vocabulary = vocabulary(analysed);
+            let asked = asked::Asked::of(&question, &self.names, &[], analysed, &vocabulary);
             if asked.stated(analysed) {
-                self.compose_from(&question, hits, analysed, &asked.statements(analysed))
+                let statements = asked.statements(analysed);
+                self.compose_from(&question, hits, analysed, &vocabulary, &statements)
             } else {
                 self.refusal()
             }
         })
     }
 
-    /// Picks the sentences of `hits` (analysed) that answer `question`.
+    /// Picks the sentences of `hits` (analysed; `vocabulary` their terms) that
+    /// answer `question`.
     /// `statements` are the sentences that state the detail it asks for
     /// ([`asked::Asked::statements`]), as (hit, sentence) positions: when
     /// there are some, the answer quotes one.
@@ -327,9 +331,10 @@ impl ExtractiveComposer {
         question: &str,
         hits: &[Hit],
         analysed: &[&Analysed],
+        vocabulary: &[&str],
         statements: &[(usize, usize)],
     ) -> Composition {
-        let query = query_terms(question, &vocabulary(analysed));
+        let query = query_terms(question, vocabulary);
         let wants = wants(question);
 
         let mut candidates = Vec::new();
@@ -461,32 +466,7 @@ fn query_terms(question: &str, vocabulary: &[&str]) -> Vec<QueryTerm> {
     let mut scratch = Vec::new();
     text::terms(question)
         .into_iter()
-        .map(|term| {
-            if vocabulary.binary_search(&term.as_str()).is_ok() {
-                return term;
-            }
-            let chars: Vec<char> = term.chars().collect();
-            // Short words are too close to too many others to correct.
-            let budget = match chars.len() {
-                ..=4 => return term,
-                5..=6 => 1,
-                _ => 2,
-            };
-            let mut best: Option<(u32, &str)> = None;
-            for &known in vocabulary {
-                let other: Vec<char> = known.chars().collect();
-                if other.first() != chars.first() {
-                    continue;
-                }
-                let max = best.map_or(budget, |(d, _)| d.saturating_sub(1));
-                if let Some(d) = crate::index::osa_distance(&chars, &other, max, &mut scratch)
-                    && best.is_none_or(|(b, _)| d < b)
-                {
-                    best = Some((d, known));
-                }
-            }
-            best.map_or(term, |(_, known)| known.to_owned())
-        })
+        .map(|term| corrected(term, vocabulary, &mut scratch))
         .collect::<HashSet<String>>()
         .into_iter()
         .map(|stem| {
@@ -504,6 +484,37 @@ fn query_terms(question: &str, vocabulary: &[&str]) -> Vec<QueryTerm> {
             }
         })
         .collect()
+}
+
+/// `term`, or the closest term of `vocabulary` (sorted) when it is not one
+/// and is long enough to correct. `scratch` is reused across calls.
+fn corrected(term: String, vocabulary: &[&str], scratch: &mut Vec<u32>) -> String {
+    if vocabulary.binary_search(&term.as_str()).is_ok() {
+        return term;
+    }
+    let chars: Vec<char> = term.chars().collect();
+    // Short words are too close to too many others to correct.
+    let budget = match chars.len() {
+        ..=4 => return term,
+        5..=6 => 1,
+        _ => 2,
+    };
+    let mut best: Option<(u32, &str)> = None;
+    let mut other = Vec::new();
+    for &known in vocabulary {
+        if !known.starts_with(chars[0]) {
+            continue;
+        }
+        other.clear();
+        other.extend(known.chars());
+        let max = best.map_or(budget, |(d, _)| d.saturating_sub(1));
+        if let Some(d) = crate::index::osa_distance(&chars, &other, max, scratch)
+            && best.is_none_or(|(b, _)| d < b)
+        {
+            best = Some((d, known));
+        }
+    }
+    best.map_or(term, |(_, known)| known.to_owned())
 }
 
 /// The share of the question's terms a sentence (its sorted terms and

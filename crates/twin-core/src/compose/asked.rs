@@ -25,7 +25,9 @@
 //! you after?") is answered when any part is: the composer quotes what the
 //! profile has for it.
 
-use super::{Analysed, Match, QueryTerm, query_terms, vocabulary};
+use std::collections::HashMap;
+
+use super::{Analysed, Match, QueryTerm, corrected};
 use crate::text;
 
 /// The kind of fact a question asks for, when its wording says so.
@@ -343,21 +345,28 @@ impl Ask {
     /// `names` are the stems of the things the profile names, sorted.
     pub(super) fn of(part: &str, names: &[String]) -> Option<Ask> {
         let words = words(part);
-        let stems = content_stems(part);
-        let names: Vec<String> = stems
+        // Each word's content stem, if it has one (stop words and weak words
+        // have none), stemmed once.
+        let stems: Vec<Option<String>> = words.iter().map(|w| content_stems(w).pop()).collect();
+        let mut named_here: Vec<String> = stems
             .iter()
+            .flatten()
             .filter(|s| names.binary_search(s).is_ok())
             .cloned()
             .collect();
-        let named = |w: &str| content_stems(w).first().is_some_and(|s| names.contains(s));
-        // The first word after `at` that is not framing, a number or a name.
+        named_here.sort_unstable();
+        named_here.dedup();
+        let names = named_here;
+        let named = |i: usize| stems[i].as_ref().is_some_and(|s| names.contains(s));
+        // The first word after `at` that is not framing, a number or a name,
+        // if it says something.
         let next_word = |at: usize| {
-            words[at + 1..]
-                .iter()
-                .find(|w| {
-                    !AUXILIARIES.contains(w) && !FRAMING.contains(w) && !is_number(w) && !named(w)
+            (at + 1..words.len())
+                .find(|&i| {
+                    let w = words[i];
+                    !AUXILIARIES.contains(&w) && !FRAMING.contains(&w) && !is_number(w) && !named(i)
                 })
-                .filter(|w| !content_stems(w).is_empty())
+                .filter(|&i| stems[i].is_some())
         };
         if let Some(holds) = amount(&words) {
             // What "how many" counts: the words up to its verb ("GitHub
@@ -366,11 +375,12 @@ impl Ask {
                 .windows(2)
                 .position(|p| p == ["how", "many"])
                 .map(|at| {
-                    words[at + 2..]
-                        .iter()
-                        .take_while(|w| !AUXILIARIES.contains(w) && !text::is_stop_word(w))
-                        .filter(|w| !named(w) && !content_stems(w).is_empty())
-                        .map(|w| (*w).to_owned())
+                    (at + 2..words.len())
+                        .take_while(|&i| {
+                            !AUXILIARIES.contains(&words[i]) && !text::is_stop_word(words[i])
+                        })
+                        .filter(|&i| !named(i) && stems[i].is_some())
+                        .map(|i| words[i].to_owned())
                         .collect()
                 })
                 .unwrap_or_default();
@@ -423,18 +433,17 @@ impl Ask {
         // ("the two friends": numbers frame it too) and the names. A "which
         // company" question whose next word says nothing ("which startups
         // use ledgerline?") asks for the company itself.
-        let focus = next_word(after).or_else(|| which.map(|at| &words[at]))?;
-        let [focus_stem] = content_stems(focus).try_into().ok()?;
+        let focus = next_word(after).or(which)?;
+        let focus_stem = stems[focus].as_ref()?;
         // The part's other words, but for the kind of answer ("company").
-        let context = words
-            .iter()
-            .filter(|w| !WHO_NOUNS.contains(w))
-            .filter(|w| {
-                content_stems(w)
-                    .first()
-                    .is_some_and(|s| *s != focus_stem && !names.contains(s))
+        let context = (0..words.len())
+            .filter(|&i| !WHO_NOUNS.contains(&words[i]))
+            .filter(|&i| {
+                stems[i]
+                    .as_ref()
+                    .is_some_and(|s| s != focus_stem && !names.contains(s))
             })
-            .map(|w| (*w).to_owned())
+            .map(|i| words[i].to_owned())
             .collect();
         // "Which company...?" and "who are the friends...?", "who was your
         // manager?" ask who they are: a name. "Who do you mentor?" and "who
@@ -449,7 +458,7 @@ impl Ask {
             });
         Some(Ask {
             holds: None,
-            focus: vec![(*focus).to_owned()],
+            focus: vec![words[focus].to_owned()],
             context,
             names,
             counted: false,
@@ -458,12 +467,12 @@ impl Ask {
     }
 
     /// The ask, with its words matched against the retrieved chunks:
-    /// `vocabulary` is their terms, `part` the part's text.
-    fn check(self, part: &str, chunks: &[&Analysed], vocabulary: &[&str]) -> Check {
+    /// `part` is the part's text, `terms` matches words in `chunks`.
+    fn check(self, part: &str, chunks: &[&Analysed], terms: &mut Terms<'_>) -> Check {
         // What is counted must be said, unless no retrieved chunk says it:
         // then the part's other words find the count.
         let counted_unknown = self.counted
-            && !terms(&self.focus.join(" "), vocabulary).iter().any(|t| {
+            && !terms.of(&self.focus.join(" ")).iter().any(|t| {
                 chunks
                     .iter()
                     .flat_map(|c| &c.sentences)
@@ -474,11 +483,13 @@ impl Ask {
         } else {
             self.focus.join(" ")
         };
-        let focus: Vec<QueryTerm> = terms(&text, vocabulary)
+        let focus: Vec<QueryTerm> = terms
+            .of(&text)
             .into_iter()
-            .filter(|t| !self.names.contains(&t.stem) && !crate::index::is_weak_word(&t.stem))
+            .filter(|t| !self.names.contains(&t.stem) && !crate::index::is_weak_term(&t.stem))
             .collect();
-        let context: Vec<QueryTerm> = terms(&self.context.join(" "), vocabulary)
+        let context: Vec<QueryTerm> = terms
+            .of(&self.context.join(" "))
             .into_iter()
             .filter(|t| chunks.iter().any(|c| speaks_to(c, t)))
             .collect();
@@ -573,6 +584,7 @@ impl Asked {
         names: &[String],
         about: &[String],
         chunks: &[&Analysed],
+        vocabulary: &[&str],
     ) -> Asked {
         let mut asks = Vec::new();
         for part in parts(question) {
@@ -586,11 +598,11 @@ impl Asked {
                 }
             }
         }
-        let vocabulary = vocabulary(chunks);
+        let mut terms = Terms::new(vocabulary);
         Asked {
             checks: asks
                 .into_iter()
-                .map(|(part, ask)| ask.check(&part, chunks, &vocabulary))
+                .map(|(part, ask)| ask.check(&part, chunks, &mut terms))
                 .collect(),
         }
     }
@@ -655,19 +667,50 @@ fn speaks_to(chunk: &Analysed, term: &QueryTerm) -> bool {
             .any(|s| term.matches(&s.terms, &s.groups) != Match::None)
 }
 
-/// The terms of `text` as the gate matches them in `chunks`: misspellings
-/// corrected against the chunks' words, as the composer corrects them, and
-/// every term with its rewordings. The composer looks for a word the chunks
-/// use as itself, but "pay" in one chunk does not make "salary" in another
-/// any less an answer to "what pay are you after?".
-fn terms(text: &str, vocabulary: &[&str]) -> Vec<QueryTerm> {
-    query_terms(text, vocabulary)
-        .into_iter()
-        .map(|t| QueryTerm {
-            groups: crate::index::word_groups(&t.stem),
-            stem: t.stem,
-        })
-        .collect()
+/// The terms of a question's texts as the check matches them in the
+/// retrieved chunks: misspellings corrected against the chunks' words, as the
+/// composer corrects them (each word once, however many of a part's word
+/// lists it is in), and every term with its rewordings. The composer looks
+/// for a word the chunks use as itself, but "pay" in one chunk does not make
+/// "salary" in another any less an answer to "what pay are you after?".
+struct Terms<'a> {
+    /// The chunks' terms, sorted.
+    vocabulary: &'a [&'a str],
+    corrected: HashMap<String, String>,
+    scratch: Vec<u32>,
+}
+
+impl<'a> Terms<'a> {
+    fn new(vocabulary: &'a [&'a str]) -> Terms<'a> {
+        Terms {
+            vocabulary,
+            corrected: HashMap::new(),
+            scratch: Vec::new(),
+        }
+    }
+
+    fn of(&mut self, text: &str) -> Vec<QueryTerm> {
+        let mut stems: Vec<String> = text::terms(text)
+            .into_iter()
+            .map(|stem| match self.corrected.get(&stem) {
+                Some(known) => known.clone(),
+                None => {
+                    let known = corrected(stem.clone(), self.vocabulary, &mut self.scratch);
+                    self.corrected.insert(stem, known.clone());
+                    known
+                }
+            })
+            .collect();
+        stems.sort_unstable();
+        stems.dedup();
+        stems
+            .into_iter()
+            .map(|stem| QueryTerm {
+                groups: crate::index::word_groups(&stem),
+                stem,
+            })
+            .collect()
+    }
 }
 
 /// The stems of `text`'s content words: stop words and weak words ("want",
@@ -675,7 +718,7 @@ fn terms(text: &str, vocabulary: &[&str]) -> Vec<QueryTerm> {
 pub(super) fn content_stems(text: &str) -> Vec<String> {
     let mut stems: Vec<String> = text::terms(text)
         .into_iter()
-        .filter(|s| !crate::index::is_weak_word(s))
+        .filter(|s| !crate::index::is_weak_term(s))
         .collect();
     stems.sort_unstable();
     stems.dedup();
@@ -780,7 +823,14 @@ mod tests {
     fn states(question: &str) -> bool {
         let (chunks, names) = profile();
         let chunks: Vec<&Analysed> = chunks.iter().collect();
-        Asked::of(question, &names, &[], &chunks).stated(&chunks)
+        Asked::of(
+            question,
+            &names,
+            &[],
+            &chunks,
+            &crate::compose::vocabulary(&chunks),
+        )
+        .stated(&chunks)
     }
 
     #[test]
@@ -862,7 +912,14 @@ mod tests {
         );
         let names = content_stems("Acme");
         let states = |question: &str, chunks: &[&Analysed]| {
-            Asked::of(question, &names, &[], chunks).stated(chunks)
+            Asked::of(
+                question,
+                &names,
+                &[],
+                chunks,
+                &crate::compose::vocabulary(chunks),
+            )
+            .stated(chunks)
         };
         // Years of experience are no year of birth.
         assert!(!states("What year were you born?", &[&skills]));

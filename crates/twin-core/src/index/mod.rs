@@ -1036,6 +1036,11 @@ pub(crate) fn is_weak_word(lower: &str) -> bool {
     is_weak_stem(&text::stem(lower))
 }
 
+/// [`is_weak_word`] for a word already stemmed.
+pub(crate) fn is_weak_term(stem: &str) -> bool {
+    is_weak_stem(stem)
+}
+
 /// The concept groups (and aliases) a stem belongs to, ascending: two words
 /// that share one are rewordings of each other ("alarms" and "alerts",
 /// "migration" and "replaced"). For matching within retrieved chunks, such
