@@ -156,7 +156,7 @@ fn groups_of(terms: &[String]) -> Vec<u16> {
 }
 
 /// A content word of the question.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 struct QueryTerm {
     stem: String,
     /// The concept groups it belongs to, sorted; none when the retrieved
