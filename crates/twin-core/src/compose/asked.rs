@@ -578,7 +578,8 @@ pub(super) struct Asked {
 impl Asked {
     /// `names` are the stems of the things the profile names, sorted;
     /// `about` those the conversation is about, when the question refers
-    /// back to them: each part names them too.
+    /// back to them: each part names them too. `vocabulary` is the terms of
+    /// `chunks`, as the composer lists them.
     pub(super) fn of(
         question: &str,
         names: &[String],
