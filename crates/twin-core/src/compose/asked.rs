@@ -471,20 +471,20 @@ impl Ask {
     fn check(self, part: &str, chunks: &[&Analysed], terms: &mut Terms<'_>) -> Check {
         // What is counted must be said, unless no retrieved chunk says it:
         // then the part's other words find the count.
+        let given = terms.of(&self.focus.join(" "));
         let counted_unknown = self.counted
-            && !terms.of(&self.focus.join(" ")).iter().any(|t| {
+            && !given.iter().any(|t| {
                 chunks
                     .iter()
                     .flat_map(|c| &c.sentences)
                     .any(|s| uses_or_rewords(t, s))
             });
-        let text = if self.focus.is_empty() || counted_unknown {
-            part.to_owned()
+        let focus = if self.focus.is_empty() || counted_unknown {
+            terms.of(part)
         } else {
-            self.focus.join(" ")
+            given
         };
-        let focus: Vec<QueryTerm> = terms
-            .of(&text)
+        let focus: Vec<QueryTerm> = focus
             .into_iter()
             .filter(|t| !self.names.contains(&t.stem) && !crate::index::is_weak_term(&t.stem))
             .collect();
