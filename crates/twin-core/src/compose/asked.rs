@@ -10,10 +10,14 @@
 //! * "how many...", "how much...": a sentence that holds a number (an amount
 //!   of money when the question asks what was paid, earned or raised) and
 //!   uses, or rewords, one of the question's own words for the detail;
-//! * "when...", "what year...": a sentence that holds a date;
+//! * "when...", "what year...": a sentence that holds a date; "on which
+//!   exact day in February...", which already gives the month, a month with
+//!   its day;
 //! * "who...", "which company...": a sentence that uses, or rewords, the word
 //!   for what was done or held ("supervised", "bought", "manager"), and gives
-//!   a name when the question asks who someone is.
+//!   a name when the question asks who someone is: the name of the one the
+//!   sentence speaks of, not one beside a description of it ("acquired by a
+//!   larger carrier that moved engineering to Hamburg" names no acquirer).
 //!
 //! In every case the sentence must come from a chunk that mentions every
 //! thing of the profile the question names (an employer, a project, a
@@ -40,6 +44,8 @@ use crate::text;
 pub(super) enum Wants {
     /// "when", "what year", "the earliest": a month or a year.
     Date,
+    /// "on which exact day in February": a month with its day.
+    Day,
     /// "how many", "how big", "what percentage": a quantity.
     Number,
     /// "how long": a duration, or the dates that bound it.
@@ -48,12 +54,15 @@ pub(super) enum Wants {
     Money,
 }
 
-/// What a sentence holds: a date (a month name or a year), a quantity (a
-/// number that is not a year, written in digits or words) and a sum of money
-/// (a quantity with its currency).
+/// What a sentence holds: a date (a month name or a year), a day (a month
+/// with its day, "12 February"), a day of the week, a quantity (a number that is not a year,
+/// written in digits or words) and a sum of money (a quantity with its
+/// currency).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(super) struct Holds {
     pub date: bool,
+    pub day: bool,
+    pub weekday: bool,
     pub number: bool,
     pub money: bool,
 }
@@ -61,8 +70,11 @@ pub(super) struct Holds {
 impl Holds {
     pub(super) fn of(sentence: &str) -> Holds {
         let mut holds = Holds::default();
-        // Whether the word before was a quantity, for "40,000 euros".
+        // Whether the word before was a quantity, for "40,000 euros", a day
+        // of the month, for "12 February", and a month, for "February 12".
         let mut after_number = false;
+        let mut after_day = false;
+        let mut after_month = false;
         for word in sentence.split(|c: char| !c.is_alphanumeric()) {
             if word.is_empty() {
                 continue;
@@ -73,15 +85,20 @@ impl Holds {
             let number = !is_year(word)
                 && (word.bytes().any(|b| b.is_ascii_digit())
                     || NUMBER_WORDS.contains(&lower.as_str()));
+            let day = is_day(word);
             if is_year(word) || month {
                 holds.date = true;
             } else if number {
                 holds.number = true;
             }
+            holds.day |= (month && after_day) || (day && after_month);
+            holds.weekday |= WEEKDAYS.contains(&lower.as_str());
             if after_number && CURRENCIES.contains(&lower.as_str()) {
                 holds.money = true;
             }
             after_number = number;
+            after_day = day;
+            after_month = month;
         }
         holds.money |= sentence.char_indices().any(|(i, c)| {
             matches!(c, '€' | '$' | '£' | '¥')
@@ -94,12 +111,31 @@ impl Holds {
 
     pub(super) fn answers(self, wants: Wants) -> bool {
         match wants {
-            Wants::Date => self.date,
+            Wants::Date => self.date || self.weekday,
+            Wants::Day => self.day,
             Wants::Number => self.number,
             Wants::Span => self.date || self.number,
             Wants::Money => self.money,
         }
     }
+}
+
+/// Days of the week, which say when as a date does ("any weekday
+/// afternoon").
+#[rustfmt::skip]
+const WEEKDAYS: &[&str] = &[
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mondays",
+    "tuesdays", "wednesdays", "thursdays", "fridays", "saturdays", "sundays", "weekday",
+    "weekdays", "weekend", "weekends",
+];
+
+/// A day of the month: "12", "12th", "1st".
+fn is_day(word: &str) -> bool {
+    let digits = word.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let suffix = &word[digits.len()..];
+    matches!(suffix, "" | "st" | "nd" | "rd" | "th")
+        && digits.len() <= 2
+        && digits.parse::<u8>().is_ok_and(|d| (1..=31).contains(&d))
 }
 
 fn is_year(word: &str) -> bool {
@@ -253,6 +289,19 @@ fn asks_date(words: &[&str]) -> bool {
         || (what && words.iter().any(|w| matches!(*w, "earliest" | "soonest")))
 }
 
+/// Whether a part asks for the day itself: "which day", "what exact date",
+/// "on what precise day". "What date could you start?" asks when, which a
+/// month answers; so does "what exact date could you start?" when the
+/// month is all the profile has (see [`Ask::of`]).
+fn asks_day(words: &[&str]) -> bool {
+    let lead = &words[..words.len().min(5)];
+    lead.windows(2).any(|p| match p {
+        [what, "day"] => matches!(*what, "what" | "which" | "exact" | "precise"),
+        [exact, "date"] => matches!(*exact, "exact" | "precise"),
+        _ => false,
+    })
+}
+
 /// Auxiliaries: with [`FRAMING`], the words that only frame what follows.
 /// The word after them names what a "who" question asks about.
 #[rustfmt::skip]
@@ -276,7 +325,9 @@ const FRAMING: &[&str] = &[
 const WHO_NOUNS: &[&str] = &[
     "company", "companies", "firm", "firms", "business", "employer", "employers", "organisation",
     "organization", "bank", "investor", "investors", "client", "clients", "customer",
-    "customers", "person", "people", "startup", "startups",
+    "customers", "person", "people", "startup", "startups", "gateway", "gateways", "carrier",
+    "carriers", "vendor", "vendors", "supplier", "suppliers", "partner", "partners", "agency",
+    "agencies", "acquirer", "buyer", "buyers",
 ];
 
 /// Whether a word is a number, in digits or words.
@@ -400,7 +451,23 @@ impl Ask {
                 asked: None,
             });
         }
-        if asks_date(&words) {
+        // "On which exact day in February 2027...?" takes a month with its
+        // day: the question already says "February 2027". Without a month
+        // or year in the question, the month is news, and any date answers.
+        let gives_date = words
+            .iter()
+            .any(|w| is_year(w) || (MONTHS.contains(w) && *w != "may"));
+        if asks_day(&words) && gives_date {
+            return Some(Ask {
+                holds: Some(Wants::Day),
+                focus: Vec::new(),
+                context: Vec::new(),
+                names,
+                counted: false,
+                asked: None,
+            });
+        }
+        if asks_date(&words) || asks_day(&words) {
             // "When..." and "what year...": a date, in a chunk that mentions
             // what the question names. Its other words often appear nowhere
             // near the date ("what's the earliest you could come on
@@ -435,9 +502,15 @@ impl Ask {
         // use ledgerline?") asks for the company itself.
         let focus = next_word(after).or(which)?;
         let focus_stem = stems[focus].as_ref()?;
-        // The part's other words, but for the kind of answer ("company").
+        // The part's other words, but for the kind of answer ("company"),
+        // "name" in "the name of", and numbers: "the €1.4 million saving"
+        // is not about any other million.
         let context = (0..words.len())
-            .filter(|&i| !WHO_NOUNS.contains(&words[i]))
+            .filter(|&i| {
+                let name_of =
+                    matches!(words[i], "name" | "names") && words.get(i + 1) == Some(&"of");
+                !(WHO_NOUNS.contains(&words[i]) || is_number(words[i]) || name_of)
+            })
             .filter(|&i| {
                 stems[i]
                     .as_ref()
@@ -530,7 +603,7 @@ impl Check {
     /// Whether `s` states what the part asks.
     fn states(&self, s: &super::Sentence) -> bool {
         match self.ask.holds {
-            Some(Wants::Date) => s.holds.date,
+            Some(when @ (Wants::Date | Wants::Day)) => s.holds.answers(when),
             Some(holds) => {
                 s.holds.answers(holds)
                     && (self.focus.is_empty()
@@ -547,11 +620,15 @@ impl Check {
             // internship" names nobody who supervised.
             None => {
                 self.focus.iter().any(|t| uses_or_rewords(t, s))
-                    && self
-                        .ask
-                        .asked
-                        .as_ref()
-                        .is_none_or(|asked| s.proper.iter().any(|p| !asked.contains(p)))
+                    && self.ask.asked.as_ref().is_none_or(|asked| {
+                        s.proper.iter().any(|p| !asked.contains(p))
+                            && (self.context.is_empty()
+                                || self
+                                    .context
+                                    .iter()
+                                    .any(|t| t.matches(&s.terms, &s.groups) != Match::None))
+                            && names_the_one(&s.text, &self.focus, asked)
+                    })
             }
         }
     }
@@ -647,6 +724,83 @@ impl Asked {
         found
     }
 }
+
+/// Whether `sentence`, which gives a name, gives it for the one the focus
+/// word is about rather than only describing that one: "acquired by a
+/// larger carrier that consolidated engineering in Hamburg" and "our largest
+/// carrier estimated" say who only as "a carrier", while "acquired by
+/// Maersk" and "a carrier, Maersk," name it. A focus word that is introduced
+/// by a determiner ("a", "our", "the"), or is followed by one past a
+/// preposition ("by a"), describes, unless a name follows within a few
+/// words. When the sentence only rewords the focus, any name counts.
+/// `asked` are the stems of the question's words: a name it gives is no
+/// answer.
+fn names_the_one(sentence: &str, focus: &[QueryTerm], asked: &[String]) -> bool {
+    /// How many words after a description a name may stand and still be
+    /// the one described: "a carrier, Maersk,".
+    const NAME_WITHIN: usize = 4;
+    struct Word {
+        lower: String,
+        stem: String,
+        /// A name the question does not give.
+        name: bool,
+    }
+    let mut words = Vec::new();
+    text::for_each_raw_word(sentence, |raw, lower, sentence_start| {
+        let stem = text::stem(lower);
+        let name = !sentence_start
+            && raw.starts_with(char::is_uppercase)
+            && lower != "i"
+            && !MONTHS.contains(&lower)
+            && !asked.contains(&stem);
+        words.push(Word {
+            lower: lower.to_owned(),
+            stem,
+            name,
+        });
+    });
+    let named = |from: usize, to: usize| {
+        words[from.min(words.len())..to.min(words.len())]
+            .iter()
+            .any(|w| w.name)
+    };
+    let describes = |i: usize| DESCRIBING.contains(&words[i].lower.as_str());
+    let mut found = false;
+    for (i, word) in words.iter().enumerate() {
+        if !focus.iter().any(|t| t.stem == word.stem) {
+            continue;
+        }
+        found = true;
+        // "acquired by a larger carrier": who did it, past the preposition.
+        let next = (i + 1..words.len())
+            .find(|&j| !LINKS.contains(&words[j].lower.as_str()))
+            .unwrap_or(words.len());
+        if next < words.len() && describes(next) {
+            if named(next + 1, next + 1 + NAME_WITHIN) {
+                return true;
+            }
+            continue;
+        }
+        // "our largest carrier": the word itself, described.
+        if (i.saturating_sub(3)..i).any(|j| describes(j) && !named(j + 1, i)) {
+            if named(i + 1, i + NAME_WITHIN) {
+                return true;
+            }
+            continue;
+        }
+        return named(0, words.len());
+    }
+    !found && named(0, words.len())
+}
+
+/// Determiners that introduce a description rather than a name.
+#[rustfmt::skip]
+const DESCRIBING: &[&str] = &[
+    "a", "an", "another", "the", "our", "their", "its", "my", "his", "her", "one", "some",
+];
+
+/// Prepositions between a verb and who did it or to whom: "acquired by".
+const LINKS: &[&str] = &["by", "to", "with", "from", "for", "at", "as"];
 
 /// Whether a sentence uses `term`, or a word of one of its concepts other
 /// than its themes (see [`crate::index::is_theme_group`]): a rewording of
@@ -935,6 +1089,100 @@ mod tests {
             "Did you keep Go running when a region went down?",
             &[&skills]
         ));
+    }
+
+    #[test]
+    fn a_name_is_the_one_asked_for_not_one_beside_a_description() {
+        let chunks = [
+            chunk(
+                Section::Faq,
+                "Why did you leave Acme?",
+                "I left Acme Payments after it was acquired by a larger bank that moved \
+                 engineering to Frankfurt.",
+            ),
+            chunk(
+                Section::Achievement,
+                "Launched deposits (Acme Payments)",
+                "I integrated a payment gateway whose webhooks were processed by Celery \
+                 workers. Our largest client estimated it saved €2 million a year in fees.",
+            ),
+            chunk(
+                Section::Experience,
+                "Engineer at Globex",
+                "Globex was bought by a bigger rival, Initech, in 2020. Globex serves \
+                 about 600 regional banks in Germany and Austria. I was supervised by \
+                 Ana Silva.",
+            ),
+        ];
+        let names = content_stems("Acme Payments Globex");
+        let states = |question: &str| {
+            let chunks: Vec<&Analysed> = chunks.iter().collect();
+            Asked::of(
+                question,
+                &names,
+                &[],
+                &chunks,
+                &crate::compose::vocabulary(&chunks),
+            )
+            .stated(&chunks)
+        };
+        // Described: "a larger bank", "a payment gateway", "our largest
+        // client"; Frankfurt and Celery are not who was asked about.
+        assert!(!states("Which company acquired Acme Payments?"));
+        assert!(!states("Which payment gateway did you integrate at Acme?"));
+        assert!(!states(
+            "What's the name of the client that estimated the €2 million saving?"
+        ));
+        // Germany names no bank Globex serves, and "about 600" is no name
+        // of the client that saved €2 million.
+        assert!(!states(
+            "What's the name of the bank that estimated the 2 million saving?"
+        ));
+        // A description followed by the name, or the name alone, names it.
+        assert!(states("Which company bought Globex?"));
+        assert!(states(
+            "What's the name of the person who supervised you at Globex?"
+        ));
+    }
+
+    #[test]
+    fn a_day_is_asked_when_the_question_gives_the_month() {
+        let faq = chunk(
+            Section::Faq,
+            "When could you start?",
+            "The migration cuts over in February 2027. I can start in March 2027 and \
+             interview any weekday afternoon.",
+        );
+        let launch = chunk(
+            Section::Project,
+            "Project: quillpad",
+            "quillpad 1.0 shipped on 14 February 2024.",
+        );
+        let states = |question: &str, chunks: &[&Analysed]| {
+            Asked::of(
+                question,
+                &[],
+                &[],
+                chunks,
+                &crate::compose::vocabulary(chunks),
+            )
+            .stated(chunks)
+        };
+        assert!(!states(
+            "On which exact day in February 2027 does the migration cut over?",
+            &[&faq]
+        ));
+        assert!(states(
+            "On which exact day in February 2024 did quillpad ship?",
+            &[&launch]
+        ));
+        // Without a month in the question, the month is the news.
+        assert!(states("What exact date could you start?", &[&faq]));
+        // A day of the week says when.
+        assert!(states("Which day can we do the interview?", &[&faq]));
+        assert!(states("When can we do the interview?", &[&faq]));
+        assert!(Holds::of("It shipped on February 14th.").day);
+        assert!(!Holds::of("It ships in February 2027, on 3 servers.").day);
     }
 
     #[test]
