@@ -345,6 +345,7 @@ impl EmbeddedIndex {
         // source?", "how do you *approach* testing?") frames the question
         // rather than naming its topic, so it counts as a weak word.
         let mut after_subject = false;
+        let mut after_how = false;
         for QueryWord {
             lower,
             stop,
@@ -370,12 +371,18 @@ impl EmbeddedIndex {
             // A verb the concept table knows names the topic after all:
             // "do you *mentor* juniors?", "what did you *earn* there?".
             let verb = after_subject && !*stop && !*phrase && !self.names_topic(lower);
+            // "How *big* is Fernwave?" asks for a size, as "how many" asks
+            // for a count: the measure says what kind of answer is wanted,
+            // not what it is about, and "the *biggest* failure" is no
+            // answer to it. It is read as a stop word.
+            let measure = after_how && HOW_MEASURES.contains(&lower.as_str());
+            after_how = lower == "how";
             after_subject = match lower.as_str() {
                 "you" | "i" | "we" => true,
                 _ if *stop => after_subject && ADVERBS.contains(&lower.as_str()),
                 _ => false,
             };
-            if *stop || stems.len() >= self.config.max_query_terms {
+            if *stop || measure || stems.len() >= self.config.max_query_terms {
                 continue;
             }
             if is_short_number(lower) {
@@ -1010,6 +1017,16 @@ fn mark_parts(words: &mut [QueryWord]) {
 /// Stop words that may sit between a subject and its verb ("have you
 /// *ever* managed").
 const ADVERBS: &[&str] = &["also", "ever", "just", "really", "still"];
+
+/// The measures a "how" asks for ("how *big*", "how *often*").
+#[rustfmt::skip]
+/// Not "soon", which the concept table reads as when someone could start,
+/// nor "old" or "tall", whose question ("how old are you?") is about the
+/// owner's person, which the profile does not cover.
+const HOW_MEASURES: &[&str] = &[
+    "big", "bigger", "busy", "deep", "far", "frequently", "good", "large", "larger", "many",
+    "much", "often", "small", "well",
+];
 
 /// True for a number of one or two digits ("2" in "2+2", "5" in "4.5 out
 /// of 5"): too common in chunks and too vague in questions to match on.

@@ -606,3 +606,33 @@ fn two_topics_in_two_chunks_are_covered_together() {
     // chunks' words, not a question the profile answers.
     check(&index, "What salary did you get climbing?", 3, &[]);
 }
+
+#[test]
+fn the_measure_a_how_asks_for_is_not_its_topic() {
+    let index = EmbeddedIndex::new(
+        vec![
+            chunk(
+                Section::Experience,
+                "Software Engineer at Quill Analytics",
+                "From 2019 to 2022 I worked at Quill Analytics, a marketing analytics startup \
+                 that grew from 12 to 40 people while I was there.",
+            ),
+            chunk(
+                Section::Faq,
+                "What is your biggest failure?",
+                "My biggest failure was a migration at Quill Analytics without a way back; I \
+                 have written the rollback plan first ever since.",
+            ),
+        ],
+        IndexConfig::default(),
+    );
+    // "big" asks for a size, which "biggest failure" does not give.
+    check_top(&index, "How big is Quill Analytics?", "Software Engineer");
+    check_top(
+        &index,
+        "How large was Quill Analytics?",
+        "Software Engineer",
+    );
+    // Asked as the topic, it still is one.
+    check_top(&index, "What was your biggest failure?", "biggest failure");
+}
