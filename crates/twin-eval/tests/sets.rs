@@ -1,10 +1,10 @@
 //! The committed question sets, run against the embedded twin built from the
 //! sample profile: the quality targets hold on the set the twin was tuned
-//! with (`questions.json`) and on `holdout3.json`; the other sets are held at
-//! their measured level (see [`HOLDOUT_FLOOR`], [`HOLDOUT2_FLOOR`],
-//! [`DEV_FLOOR`], [`HOLDOUT4_FLOOR`], [`HOLDOUT5_FLOOR`],
-//! [`HOLDOUT6_FLOOR`] and [`HOLDOUT7_FLOOR`]), so that no change can make
-//! them worse unnoticed. `data/eval/README.md` tells each set's history.
+//! with (`questions.json`), on `holdout3.json` and on `holdout7.json`; the
+//! other sets are held at their measured level (see [`HOLDOUT_FLOOR`],
+//! [`HOLDOUT2_FLOOR`], [`DEV_FLOOR`], [`HOLDOUT4_FLOOR`], [`HOLDOUT5_FLOOR`],
+//! [`HOLDOUT6_FLOOR`], [`HOLDOUT7_FLOOR`] and [`HOLDOUT8_FLOOR`]), so that
+//! no change can make them worse unnoticed. `data/eval/README.md` tells each set's history.
 //!
 //! Run with `--nocapture` to see the tables.
 
@@ -23,6 +23,7 @@ const HOLDOUT4: &str = include_str!("../../../data/eval/holdout4.json");
 const HOLDOUT5: &str = include_str!("../../../data/eval/holdout5.json");
 const HOLDOUT6: &str = include_str!("../../../data/eval/holdout6.json");
 const HOLDOUT7: &str = include_str!("../../../data/eval/holdout7.json");
+const HOLDOUT8: &str = include_str!("../../../data/eval/holdout8.json");
 
 fn run(name: &str, json: &str) -> (QuestionSet, Report) {
     let profile = Profile::from_json(SAMPLE).unwrap();
@@ -117,10 +118,11 @@ const DEV_FLOOR: Thresholds = Thresholds {
 /// `dev.json`, and measured once: hit@5 0.69, fact coverage 0.40, refused
 /// 0.80. Two changes followed it (see `data/eval/README.md`): refusals 1.00,
 /// fact coverage 0.45, hit@5 unchanged; then the composer's rewordings and
-/// whole achievements: fact coverage 0.51.
+/// whole achievements: fact coverage 0.51; "how big" no longer matching
+/// "biggest": hit@5 0.71.
 const HOLDOUT4_FLOOR: Thresholds = Thresholds {
     min_hit_at_1: 0.0,
-    min_hit_at_5: 0.69,
+    min_hit_at_5: 0.71,
     min_mrr: 0.0,
     min_fact_coverage: 0.51,
     min_refused: 1.0,
@@ -141,10 +143,11 @@ const HOLDOUT4_FLOOR: Thresholds = Thresholds {
 /// slidewire have?") and were answered with what the profile says of that
 /// thing. The composer now checks that the detail asked for is stated, and
 /// all eight are refused; quoting the sentence that states it raised fact
-/// coverage to 0.53.
+/// coverage to 0.53. "How big is it?" no longer matching "biggest": hit@5
+/// 0.71.
 const HOLDOUT5_FLOOR: Thresholds = Thresholds {
     min_hit_at_1: 0.0,
-    min_hit_at_5: 0.69,
+    min_hit_at_5: 0.71,
     min_mrr: 0.0,
     min_fact_coverage: 0.53,
     min_refused: 1.0,
@@ -252,6 +255,34 @@ fn the_seventh_holdout_set_holds_its_measured_level() {
     check_holdout("holdout7.json", HOLDOUT7, &HOLDOUT7_FLOOR);
 }
 
+/// As measured on `holdout8.json`, written blind after the checks for
+/// names and days and measured once, not tuned against: hit@5 0.83, fact
+/// coverage 0.648, refusals 0.67, answered 0.85. Its four answered
+/// out-of-profile questions ask for a hobby, a school or a certification
+/// the profile does not list, and are answered with those it does.
+const HOLDOUT8_FLOOR: Thresholds = Thresholds {
+    min_hit_at_1: 0.0,
+    min_hit_at_5: 0.82,
+    min_mrr: 0.0,
+    min_fact_coverage: 0.64,
+    min_refused: 0.66,
+    min_answered: 0.84,
+    min_resisted: 1.0,
+    min_cited: 1.0,
+    min_grounded: 1.0,
+};
+
+#[test]
+fn the_eighth_holdout_set_holds_its_measured_level() {
+    check_holdout("holdout8.json", HOLDOUT8, &HOLDOUT8_FLOOR);
+}
+
+#[test]
+#[ignore = "hit@5 0.83, fact coverage 0.65 and refusals 0.67 on this set, below the targets"]
+fn the_eighth_holdout_set_meets_the_targets() {
+    check_holdout("holdout8.json", HOLDOUT8, &Thresholds::TARGETS);
+}
+
 /// The quality targets on questions the twin was not tuned for. They do not
 /// hold on every set (hit@5 0.73, 0.71, 0.78, 0.69, 0.67, 0.86 and 0.94 when
 /// the sets were written, fact coverage 0.73, 0.54, 0.70, 0.40, 0.47, 0.68
@@ -279,13 +310,13 @@ fn the_third_holdout_set_meets_the_targets() {
 }
 
 #[test]
-#[ignore = "hit@5 0.69 and fact coverage 0.51 on this set, below the targets"]
+#[ignore = "hit@5 0.71 and fact coverage 0.51 on this set, below the targets"]
 fn the_fourth_holdout_set_meets_the_targets() {
     check_holdout("holdout4.json", HOLDOUT4, &Thresholds::TARGETS);
 }
 
 #[test]
-#[ignore = "hit@5 0.69 and fact coverage 0.53 on this set, below the targets"]
+#[ignore = "hit@5 0.71 and fact coverage 0.53 on this set, below the targets"]
 fn the_fifth_holdout_set_meets_the_targets() {
     check_holdout("holdout5.json", HOLDOUT5, &Thresholds::TARGETS);
 }
