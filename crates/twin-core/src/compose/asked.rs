@@ -55,9 +55,9 @@ pub(super) enum Wants {
 }
 
 /// What a sentence holds: a date (a month name or a year), a day (a month
-/// with its day, "12 February"), a day of the week, a quantity (a number that is not a year,
-/// written in digits or words) and a sum of money (a quantity with its
-/// currency).
+/// with its day, "12 February"), a day of the week, a quantity (a number
+/// that is not a year, written in digits or words) and a sum of money (a
+/// quantity with its currency).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(super) struct Holds {
     pub date: bool,
@@ -1133,8 +1133,8 @@ mod tests {
         assert!(!states(
             "What's the name of the client that estimated the €2 million saving?"
         ));
-        // Germany names no bank Globex serves, and "about 600" is no name
-        // of the client that saved €2 million.
+        // The sentence on banks names countries and says nothing of a
+        // saving; the one on the saving only describes who estimated it.
         assert!(!states(
             "What's the name of the bank that estimated the 2 million saving?"
         ));
