@@ -335,16 +335,21 @@ fn is_number(word: &str) -> bool {
     word.bytes().all(|b| b.is_ascii_digit()) || NUMBER_WORDS.contains(&word)
 }
 
+/// Whether a word of a sentence is written as a name: capitalised where no
+/// sentence opens, and not "I" or a month.
+fn is_name(raw: &str, lower: &str, sentence_start: bool) -> bool {
+    !sentence_start
+        && raw.starts_with(char::is_uppercase)
+        && lower != "i"
+        && !MONTHS.contains(&lower)
+}
+
 /// The stems of the names `sentence` gives: its capitalised words other
 /// than its first, "I" and the months.
 pub(super) fn proper_names(sentence: &str) -> Vec<String> {
     let mut names = Vec::new();
     text::for_each_raw_word(sentence, |raw, lower, sentence_start| {
-        if !sentence_start
-            && raw.starts_with(char::is_uppercase)
-            && lower != "i"
-            && !MONTHS.contains(&lower)
-        {
+        if is_name(raw, lower, sentence_start) {
             names.push(text::stem(lower));
         }
     });
@@ -457,7 +462,8 @@ impl Ask {
         let gives_date = words
             .iter()
             .any(|w| is_year(w) || (MONTHS.contains(w) && *w != "may"));
-        if asks_day(&words) && gives_date {
+        let asks_day = asks_day(&words);
+        if asks_day && gives_date {
             return Some(Ask {
                 holds: Some(Wants::Day),
                 focus: Vec::new(),
@@ -467,7 +473,7 @@ impl Ask {
                 asked: None,
             });
         }
-        if asks_date(&words) || asks_day(&words) {
+        if asks_date(&words) || asks_day {
             // "When..." and "what year...": a date, in a chunk that mentions
             // what the question names. Its other words often appear nowhere
             // near the date ("what's the earliest you could come on
@@ -621,6 +627,9 @@ impl Check {
             None => {
                 self.focus.iter().any(|t| uses_or_rewords(t, s))
                     && self.ask.asked.as_ref().is_none_or(|asked| {
+                        // A name the question does not give, read from the
+                        // stems kept per sentence before the sentence is
+                        // read word by word for whose name it is.
                         s.proper.iter().any(|p| !asked.contains(p))
                             && (self.context.is_empty()
                                 || self
@@ -748,11 +757,7 @@ fn names_the_one(sentence: &str, focus: &[QueryTerm], asked: &[String]) -> bool 
     let mut words = Vec::new();
     text::for_each_raw_word(sentence, |raw, lower, sentence_start| {
         let stem = text::stem(lower);
-        let name = !sentence_start
-            && raw.starts_with(char::is_uppercase)
-            && lower != "i"
-            && !MONTHS.contains(&lower)
-            && !asked.contains(&stem);
+        let name = is_name(raw, lower, sentence_start) && !asked.contains(&stem);
         words.push(Word {
             lower: lower.to_owned(),
             stem,
