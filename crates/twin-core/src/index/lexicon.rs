@@ -348,7 +348,8 @@ pub(super) const GROUPS: &[Group] = &[
     // sports?" find the interests chunk (which says "sourdough" and
     // "climbing"), at synonym credit: it partly answers "do you play
     // tennis?". Hobby words lead to that section only, never to the same
-    // words in other chunks.
+    // words in other chunks, and only when a chunk there uses a word of the
+    // same group: "climbing" says nothing about music.
     hobby(&[
         "cooking", "cook", "bake", "baking", "baker", "bread", "sourdough", "recipe", "recipes",
         "kitchen", "food", "chef",

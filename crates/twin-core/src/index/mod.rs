@@ -1644,7 +1644,7 @@ impl Builder {
             p.weight *= norms[p.doc as usize];
         }
 
-        let group_terms = GROUP_STEMS
+        let group_terms: Vec<Vec<u32>> = GROUP_STEMS
             .iter()
             .map(|stems| {
                 let mut ids: Vec<u32> = stems
@@ -1656,11 +1656,24 @@ impl Builder {
             })
             .collect();
 
+        // A hobby leads to its section only when a chunk there speaks of
+        // that kind of hobby: "do you play tennis?" is partly answered by
+        // "bouldering, surfing and cycling", while "what music are you
+        // into?" is not answered by any of them.
         let group_sections = GROUPS
             .iter()
-            .map(|group| {
-                let token = section_token(group.section?);
-                self.terms.get(token.as_str()).copied()
+            .zip(&group_terms)
+            .map(|(group, ids)| {
+                let section = group.section?;
+                let token = self.terms.get(section_token(section).as_str()).copied()?;
+                let spoken_of = group.names_section
+                    || ids.iter().any(|&id| {
+                        term_postings
+                            .get(id)
+                            .iter()
+                            .any(|p| chunks[p.doc as usize].section == section)
+                    });
+                spoken_of.then_some(token)
             })
             .collect();
 

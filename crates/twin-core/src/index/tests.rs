@@ -229,6 +229,17 @@ fn out_of_domain_questions_get_no_hits() {
 }
 
 #[test]
+fn a_hobby_finds_the_interests_only_when_they_speak_of_its_kind() {
+    let index = index();
+    // The interests say "climbing": a sport, which partly answers another.
+    check_top(&index, "Do you play tennis?", "Interests");
+    check_top(&index, "Any sports?", "Interests");
+    // They name no music, so a question about music is not theirs.
+    check(&index, "What kind of music are you into?", 5, &[]);
+    check(&index, "Do you play the guitar?", 5, &[]);
+}
+
+#[test]
 fn odd_input_does_not_break_it() {
     let index = index();
     check_top(
