@@ -322,6 +322,7 @@ impl EmbeddedIndex {
             words.push(QueryWord {
                 lower: lower.to_owned(),
                 stop: text::is_stop_in_context(raw, lower, sentence_start),
+                name: written_as_name(raw, sentence_start),
                 phrase: false,
                 opens_part: sentence_start,
                 shared_before: false,
@@ -349,6 +350,7 @@ impl EmbeddedIndex {
         for QueryWord {
             lower,
             stop,
+            name,
             phrase,
             opens_part,
             shared_before,
@@ -370,7 +372,8 @@ impl EmbeddedIndex {
             }
             // A verb the concept table knows names the topic after all:
             // "do you *mentor* juniors?", "what did you *earn* there?".
-            let verb = after_subject && !*stop && !*phrase && !self.names_topic(lower);
+            // So does a name: "are you *CISSP* certified?".
+            let verb = after_subject && !*stop && !*phrase && !*name && !self.names_topic(lower);
             // "How *big* is Fernwave?" asks for a size, as "how many" asks
             // for a count: the measure says what kind of answer is wanted,
             // not what it is about, and "the *biggest* failure" is no
@@ -1131,6 +1134,8 @@ fn section_token(section: Section) -> String {
 struct QueryWord {
     lower: String,
     stop: bool,
+    /// Whether it is written as a name (see [`written_as_name`]).
+    name: bool,
     /// Whether it replaced a phrase of [`PHRASES`].
     phrase: bool,
     /// Whether it opens a part of the question (see [`Query::parts`]).
@@ -1138,6 +1143,15 @@ struct QueryWord {
     /// Whether the next part inherits the terms before this word: "what did
     /// you speed up *at* Sternhaul and at Bursztyn?" asks the same of both.
     shared_before: bool,
+}
+
+/// Whether a query word is written as a name: capitalised where no
+/// sentence opens, or with a capital after its first letter ("CISSP",
+/// "GraphQL"), and not "I".
+fn written_as_name(raw: &str, sentence_start: bool) -> bool {
+    let mut letters = raw.chars();
+    let first = letters.next().is_some_and(char::is_uppercase);
+    raw != "I" && ((first && !sentence_start) || letters.any(char::is_uppercase))
 }
 
 /// Replaces the multi-word phrases of [`PHRASES`] with their concept word.
@@ -1156,6 +1170,7 @@ fn rewrite_phrases(words: Vec<QueryWord>) -> Vec<QueryWord> {
                 out.push(QueryWord {
                     lower: (*replacement).to_owned(),
                     stop: false,
+                    name: false,
                     phrase: true,
                     opens_part: words[i..end].iter().any(|w| w.opens_part),
                     shared_before: words[i..end].iter().any(|w| w.shared_before),

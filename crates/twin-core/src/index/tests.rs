@@ -313,6 +313,7 @@ fn phrases_are_rewritten() {
         .map(|w| QueryWord {
             lower: w.to_owned(),
             stop: false,
+            name: false,
             phrase: false,
             opens_part: false,
             shared_before: false,
@@ -401,6 +402,7 @@ fn parts_are_marked_at_sentences_and_conjunctions() {
             words.push(QueryWord {
                 lower: lower.to_owned(),
                 stop: text::is_stop_in_context(raw, lower, sentence_start),
+                name: false,
                 phrase: false,
                 opens_part: sentence_start,
                 shared_before: false,
@@ -460,6 +462,28 @@ fn a_verb_the_concept_table_or_a_title_knows_names_the_topic() {
     check_top(&index, "What did you halve?", "Halved ingestion cost");
     // "Hold" is neither: "which degree do you hold?" is about the degree.
     check_top(&index, "Which degree do you hold?", "BSc");
+}
+
+#[test]
+fn a_name_after_you_is_no_verb() {
+    let index = EmbeddedIndex::new(
+        vec![chunk(
+            Section::Certifications,
+            "Certifications",
+            "My certifications: AWS Certified Solutions Architect (2023) and Certified \
+             Kubernetes Administrator (2020).",
+        )],
+        IndexConfig::default(),
+    );
+    check_top(&index, "Are you AWS certified?", "Certifications");
+    // "CISSP" is what is asked about, not how: the profile lacks it.
+    check(&index, "Are you CISSP certified?", 3, &[]);
+    check(&index, "Have you got a CISSP certification?", 3, &[]);
+    assert!(written_as_name("CISSP", true));
+    assert!(written_as_name("GraphQL", true));
+    assert!(written_as_name("Lisbon", false));
+    assert!(!written_as_name("Lisbon", true));
+    assert!(!written_as_name("I", false));
 }
 
 #[test]
@@ -526,6 +550,7 @@ fn on_call_is_not_a_phone_call() {
         .map(|w| QueryWord {
             lower: w.to_owned(),
             stop: false,
+            name: false,
             phrase: false,
             opens_part: false,
             shared_before: false,
