@@ -438,6 +438,12 @@ pub(super) const PHRASES: &[(&[&str], &str)] = &[
     (&["phone", "number"], "phonenumber"),
     (&["telephone", "number"], "phonenumber"),
     (&["laid", "off"], "layoff"),
+    // Being fired is being dismissed, not firing requests at a service.
+    (&["been", "fired"], "dismissed"),
+    (&["got", "fired"], "dismissed"),
+    (&["get", "fired"], "dismissed"),
+    (&["was", "fired"], "dismissed"),
+    (&["were", "fired"], "dismissed"),
     (&["phone", "call"], "call"),
     (&["down", "the", "line"], "future"),
     (&["step", "up"], "lead"),
