@@ -374,7 +374,8 @@ pub(super) struct Ask {
     /// The words for the detail asked: the stating sentence uses or rewords
     /// one of them. "paid" in "how much are you paid?", "GitHub stars" in
     /// "how many GitHub stars...?", "supervised" in "who supervised your
-    /// thesis?". Empty: any of the part's words
+    /// thesis?", "climbing gym" in "the name of the climbing gym". Empty:
+    /// any of the part's words
     /// other than the names, or, for a date, none.
     focus: Vec<String>,
     /// The part's other words. When the retrieved chunks use any of them,
@@ -507,7 +508,19 @@ impl Ask {
         // company" question whose next word says nothing ("which startups
         // use ledgerline?") asks for the company itself.
         let focus = next_word(after).or(which)?;
-        let focus_stem = stems[focus].as_ref()?;
+        stems[focus].as_ref()?;
+        // With the rest of its noun phrase: "the name of the climbing *gym*"
+        // asks for the gym, which "bouldering at an indoor gym" describes.
+        let focus_end = (focus + 1..words.len())
+            .find(|&i| {
+                AUXILIARIES.contains(&words[i])
+                    || FRAMING.contains(&words[i])
+                    || is_number(words[i])
+                    || named(i)
+                    || stems[i].is_none()
+            })
+            .unwrap_or(words.len());
+        let focus_stems: Vec<&String> = stems[focus..focus_end].iter().flatten().collect();
         // The part's other words, but for the kind of answer ("company"),
         // "name" in "the name of", and numbers: "the €1.4 million saving"
         // is not about any other million.
@@ -520,7 +533,7 @@ impl Ask {
             .filter(|&i| {
                 stems[i]
                     .as_ref()
-                    .is_some_and(|s| s != focus_stem && !names.contains(s))
+                    .is_some_and(|s| !focus_stems.contains(&s) && !names.contains(s))
             })
             .map(|i| words[i].to_owned())
             .collect();
@@ -537,7 +550,10 @@ impl Ask {
             });
         Some(Ask {
             holds: None,
-            focus: vec![words[focus].to_owned()],
+            focus: words[focus..focus_end]
+                .iter()
+                .map(|w| (*w).to_owned())
+                .collect(),
             context,
             names,
             counted: false,
@@ -1148,6 +1164,37 @@ mod tests {
         assert!(states(
             "What's the name of the person who supervised you at Globex?"
         ));
+    }
+
+    #[test]
+    fn the_name_asked_for_is_that_of_the_whole_noun_phrase() {
+        let interests = chunk(
+            Section::Interests,
+            "Interests outside work",
+            "Outside work I go bouldering at an indoor gym in Alcântara and surf at Costa \
+             da Caparica.",
+        );
+        let named = chunk(
+            Section::Interests,
+            "Interests outside work",
+            "Outside work I climb at Fábrica, a gym in Alcântara.",
+        );
+        let states = |question: &str, chunk: &Analysed| {
+            let chunks = [chunk];
+            Asked::of(
+                question,
+                &[],
+                &[],
+                &chunks,
+                &crate::compose::vocabulary(&chunks),
+            )
+            .stated(&chunks)
+        };
+        let question = "What's the name of the climbing gym you go to in Alcântara?";
+        // "Bouldering" rewords "climbing", but the gym is only described,
+        // and Costa da Caparica is no gym.
+        assert!(!states(question, &interests));
+        assert!(states(question, &named));
     }
 
     #[test]

@@ -36,6 +36,12 @@ pub(super) struct Group {
     /// section matches at full credit, rather than being one part of it
     /// (football -> interests), matching at the synonym credit.
     pub names_section: bool,
+    /// For a hobby group, how many of its first words name the kind of
+    /// pastime ("sport", "music") rather than one pastime of that kind
+    /// ("tennis", "guitar"). Only those lead to the interests section: a
+    /// profile that climbs answers "any sports?", not "do you play
+    /// tennis?". The pastimes still tell whether a chunk speaks of the kind.
+    pub kinds: usize,
     /// Whether a chunk can be *about* the concept (pay, visas, conflict),
     /// rather than the concept being an action many chunks mention (cut,
     /// improve). A chunk that uses the words of such a theme often carries
@@ -49,6 +55,7 @@ const fn concept(words: &'static [&'static str]) -> Group {
         alias: false,
         section: None,
         names_section: false,
+        kinds: 0,
         theme: false,
     }
 }
@@ -59,6 +66,7 @@ const fn theme(words: &'static [&'static str]) -> Group {
         alias: false,
         section: None,
         names_section: false,
+        kinds: 0,
         theme: true,
     }
 }
@@ -69,16 +77,20 @@ const fn topic(section: Section, words: &'static [&'static str]) -> Group {
         alias: false,
         section: Some(section),
         names_section: true,
+        kinds: 0,
         theme: false,
     }
 }
 
-const fn hobby(words: &'static [&'static str]) -> Group {
+/// A kind of pastime: its first `kinds` words name the kind, the rest are
+/// pastimes of that kind.
+const fn hobby(kinds: usize, words: &'static [&'static str]) -> Group {
     Group {
         words,
         alias: false,
         section: Some(Section::Interests),
         names_section: false,
+        kinds,
         theme: false,
     }
 }
@@ -89,6 +101,7 @@ const fn alias(words: &'static [&'static str]) -> Group {
         alias: true,
         section: None,
         names_section: false,
+        kinds: 0,
         theme: false,
     }
 }
@@ -346,28 +359,35 @@ pub(super) const GROUPS: &[Group] = &[
     ]),
     // What people do outside work, so that "do you bake bread?" or "any
     // sports?" find the interests chunk (which says "sourdough" and
-    // "climbing"), at synonym credit: it partly answers "do you play
-    // tennis?". Hobby words lead to that section only, never to the same
-    // words in other chunks, and only when a chunk there uses a word of the
-    // same group: "climbing" says nothing about music.
-    hobby(&[
+    // "bouldering"), at synonym credit. Hobby words lead to that section
+    // only, never to the same words in other chunks, and only when a chunk
+    // there uses a word of the same group: "bouldering" says nothing about
+    // music. Only the words for a kind of pastime lead there: "do you play
+    // tennis?" is not answered by bouldering and surfing.
+    hobby(12, &[
         "cooking", "cook", "bake", "baking", "baker", "bread", "sourdough", "recipe", "recipes",
         "kitchen", "food", "chef",
     ]),
-    hobby(&[
-        "sport", "sports", "climbing", "climb", "bouldering", "hiking", "hike", "marathon",
-        "jogging", "cycling", "bike", "biking", "swimming", "surfing", "skiing", "gym", "fitness",
-        "yoga", "football", "soccer", "tennis",
+    hobby(4, &[
+        "sport", "sports", "gym", "fitness",
+        "climbing", "climb", "bouldering", "hiking", "hike", "marathon", "jogging", "cycling",
+        "bike", "biking", "swimming", "surfing", "skiing", "yoga", "football", "soccer", "tennis",
     ]),
-    hobby(&[
-        "music", "musician", "guitar", "piano", "drums", "singing", "band", "concert", "concerts",
-        "vinyl",
+    hobby(4, &[
+        "music", "musician", "concert", "concerts",
+        "guitar", "piano", "drums", "singing", "band", "vinyl",
     ]),
-    hobby(&[
+    hobby(8, &[
         "reading", "read", "books", "book", "novel", "novels", "fiction", "literature",
     ]),
-    hobby(&["photography", "photo", "photos", "camera", "cameras", "film"]),
-    hobby(&["games", "game", "gaming", "chess", "boardgames", "videogames"]),
+    hobby(6, &["photography", "photo", "photos", "camera", "cameras", "film"]),
+    hobby(4, &[
+        "games", "game", "gaming", "boardgames",
+        "chess", "videogames",
+    ]),
+    // One pastime in other words.
+    concept(&["climbing", "climb", "climber", "bouldering", "boulder"]),
+    concept(&["cycling", "cyclist", "bike", "biking", "bicycle"]),
     theme(&["cloud", "aws", "gcp", "azure", "provider", "providers"]),
     alias(&["kubernetes", "k8s"]),
     alias(&["go", "golang"]),
@@ -554,6 +574,20 @@ pub(super) static GROUP_STEMS: LazyLock<Vec<Vec<String>>> = LazyLock::new(|| {
             stems.sort_unstable();
             stems.dedup();
             stems
+        })
+        .collect()
+});
+
+/// The stems of each hobby group's words for its kind of pastime (see
+/// [`Group::kinds`]), in [`GROUPS`] order; empty for other groups.
+pub(super) static KIND_STEMS: LazyLock<Vec<Vec<String>>> = LazyLock::new(|| {
+    GROUPS
+        .iter()
+        .map(|group| {
+            group.words[..group.kinds]
+                .iter()
+                .map(|w| text::stem(w))
+                .collect()
         })
         .collect()
 });

@@ -44,7 +44,7 @@ use std::sync::{LazyLock, Mutex, OnceLock, PoisonError};
 use hash::FxBuildHasher;
 pub(crate) use lexicon::osa_distance;
 use lexicon::{
-    GROUP_STEMS, GROUPS, GROUPS_BY_STEM, Group, Lexicon, Meaning, PHRASES, is_weak_stem,
+    GROUP_STEMS, GROUPS, GROUPS_BY_STEM, Group, KIND_STEMS, Lexicon, Meaning, PHRASES, is_weak_stem,
 };
 
 use crate::chunk::{Chunk, Section};
@@ -599,7 +599,10 @@ impl EmbeddedIndex {
         let synonym_credit = credit * self.config.synonym_credit;
         for &g in groups {
             let group = &GROUPS[g as usize];
-            if let Some(id) = self.group_sections[g as usize] {
+            // A hobby leads to the interests by the words for its kind
+            // ("sports"), not by one pastime ("tennis").
+            let leads = group.names_section || KIND_STEMS[g as usize].iter().any(|k| k == stem);
+            if let Some(id) = self.group_sections[g as usize].filter(|_| leads) {
                 let section_credit = if group.names_section {
                     credit
                 } else {
