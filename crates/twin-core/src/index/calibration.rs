@@ -114,6 +114,8 @@ const NOT_COVERED: &[&str] = &[
     // The profile has no phone number: "mobile" here is not the mobile
     // operator.
     "What's your mobile number?",
+    // Nor a street address: the contact chunk gives the city.
+    "What's your home address? I'd like to post you a card.",
     "Were you ever laid off?",
     // Not the load test that "fires 500 concurrent bookings".
     "Have you ever been fired?",

@@ -333,6 +333,8 @@ pub(super) const GROUPS: &[Group] = &[
     // answer "what's your mobile number?" with its email address, nor with
     // the job at a mobile operator.
     concept(&["phonenumber", "landline"]),
+    // Nor where someone lives to the street with where they are based.
+    concept(&["postaladdress", "postcode", "zipcode"]),
     concept(&["sacked", "dismissed", "layoff", "layoffs"]),
     concept(&["reply", "replies", "respond", "responds", "response"]),
     concept(&[
@@ -457,6 +459,12 @@ pub(super) const PHRASES: &[(&[&str], &str)] = &[
     (&["cell", "number"], "phonenumber"),
     (&["phone", "number"], "phonenumber"),
     (&["telephone", "number"], "phonenumber"),
+    (&["home", "address"], "postaladdress"),
+    (&["street", "address"], "postaladdress"),
+    (&["postal", "address"], "postaladdress"),
+    (&["mailing", "address"], "postaladdress"),
+    (&["zip", "code"], "zipcode"),
+    (&["post", "code"], "postcode"),
     (&["laid", "off"], "layoff"),
     // Being fired is being dismissed, not firing requests at a service.
     (&["been", "fired"], "dismissed"),
