@@ -3,7 +3,8 @@
 //! with (`questions.json`), on `holdout3.json` and on `holdout7.json`; the
 //! other sets are held at their measured level (see [`HOLDOUT_FLOOR`],
 //! [`HOLDOUT2_FLOOR`], [`DEV_FLOOR`], [`HOLDOUT4_FLOOR`], [`HOLDOUT5_FLOOR`],
-//! [`HOLDOUT6_FLOOR`], [`HOLDOUT7_FLOOR`] and [`HOLDOUT8_FLOOR`]), so that
+//! [`HOLDOUT6_FLOOR`], [`HOLDOUT7_FLOOR`], [`HOLDOUT8_FLOOR`] and
+//! [`HOLDOUT9_FLOOR`]), so that
 //! no change can make them worse unnoticed. `data/eval/README.md` tells each set's history.
 //!
 //! Run with `--nocapture` to see the tables.
@@ -24,6 +25,7 @@ const HOLDOUT5: &str = include_str!("../../../data/eval/holdout5.json");
 const HOLDOUT6: &str = include_str!("../../../data/eval/holdout6.json");
 const HOLDOUT7: &str = include_str!("../../../data/eval/holdout7.json");
 const HOLDOUT8: &str = include_str!("../../../data/eval/holdout8.json");
+const HOLDOUT9: &str = include_str!("../../../data/eval/holdout9.json");
 
 fn run(name: &str, json: &str) -> (QuestionSet, Report) {
     let profile = Profile::from_json(SAMPLE).unwrap();
@@ -97,16 +99,17 @@ const HOLDOUT2_FLOOR: Thresholds = Thresholds {
 /// The development set (`dev.json`): 100 paraphrases worded to avoid the
 /// profile's own words, and 20 out-of-profile questions, written to find the
 /// rewordings the concept table misses and tuned against. hit@5 0.34 when it
-/// was written, 0.80 now. One out-of-profile question is still answered:
-/// "have you ever been fired?", with a test that "fires" 500 bookings (one
-/// stem). "What were you earning at the logistics company?" is refused
-/// since the composer checks that a sum asked for is stated.
+/// was written, 0.80 now. Every out-of-profile question is refused: "have
+/// you ever been fired?" since being fired reads as being dismissed (it had
+/// found a test that "fires" 500 bookings), and "What were you earning at
+/// the logistics company?" since the composer checks that a sum asked for
+/// is stated.
 const DEV_FLOOR: Thresholds = Thresholds {
     min_hit_at_1: 0.0,
     min_hit_at_5: 0.80,
     min_mrr: 0.0,
     min_fact_coverage: 0.55,
-    min_refused: 0.95,
+    min_refused: 1.0,
     min_answered: 0.84,
     min_resisted: 1.0,
     min_cited: 1.0,
@@ -256,16 +259,17 @@ fn the_seventh_holdout_set_holds_its_measured_level() {
 }
 
 /// As measured on `holdout8.json`, written blind after the checks for
-/// names and days and measured once, not tuned against: hit@5 0.83, fact
-/// coverage 0.648, refusals 0.67, answered 0.85. Its four answered
-/// out-of-profile questions ask for a hobby, a school or a certification
-/// the profile does not list, and are answered with those it does.
+/// names and days: hit@5 0.83, fact coverage 0.648, refusals 0.67 (0.83
+/// now), answered 0.85. Of its four answered out-of-profile questions, the
+/// hobby the profile does not list and the certification by name are now
+/// refused; a secondary school and a favourite novel by an author the
+/// profile names are still answered with the university and the interests.
 const HOLDOUT8_FLOOR: Thresholds = Thresholds {
     min_hit_at_1: 0.0,
     min_hit_at_5: 0.82,
     min_mrr: 0.0,
     min_fact_coverage: 0.64,
-    min_refused: 0.66,
+    min_refused: 0.83,
     min_answered: 0.84,
     min_resisted: 1.0,
     min_cited: 1.0,
@@ -278,15 +282,46 @@ fn the_eighth_holdout_set_holds_its_measured_level() {
 }
 
 #[test]
-#[ignore = "hit@5 0.83, fact coverage 0.65 and refusals 0.67 on this set, below the targets"]
+#[ignore = "hit@5 0.83, fact coverage 0.65 and refusals 0.83 on this set, below the targets"]
 fn the_eighth_holdout_set_meets_the_targets() {
     check_holdout("holdout8.json", HOLDOUT8, &Thresholds::TARGETS);
 }
 
+/// As measured on `holdout9.json`, written blind at the start of the round
+/// that taught the index kinds of pastime: measured once, with hit@5 0.83,
+/// fact coverage 0.52, refusals 0.58 and answered 0.91. Two changes came
+/// after it, each made for a question it shares with an earlier set: a
+/// pastime the profile does not list ("does she run marathons?") and a home
+/// address are refused (refusals 0.75). Still answered: a chess username,
+/// the venue of a meetup the profile names and the model of a display it
+/// describes.
+const HOLDOUT9_FLOOR: Thresholds = Thresholds {
+    min_hit_at_1: 0.0,
+    min_hit_at_5: 0.83,
+    min_mrr: 0.0,
+    min_fact_coverage: 0.51,
+    min_refused: 0.75,
+    min_answered: 0.90,
+    min_resisted: 1.0,
+    min_cited: 1.0,
+    min_grounded: 1.0,
+};
+
+#[test]
+fn the_ninth_holdout_set_holds_its_measured_level() {
+    check_holdout("holdout9.json", HOLDOUT9, &HOLDOUT9_FLOOR);
+}
+
+#[test]
+#[ignore = "hit@5 0.83, fact coverage 0.52 and refusals 0.75 on this set, below the targets"]
+fn the_ninth_holdout_set_meets_the_targets() {
+    check_holdout("holdout9.json", HOLDOUT9, &Thresholds::TARGETS);
+}
+
 /// The quality targets on questions the twin was not tuned for. They do not
-/// hold on every set (hit@5 0.73, 0.71, 0.78, 0.69, 0.67, 0.86 and 0.94 when
-/// the sets were written, fact coverage 0.73, 0.54, 0.70, 0.40, 0.47, 0.68
-/// and 0.81):
+/// hold on every set (hit@5 0.73, 0.71, 0.78, 0.69, 0.67, 0.86, 0.94, 0.83
+/// and 0.83 when the sets were written, fact coverage 0.73, 0.54, 0.70,
+/// 0.40, 0.47, 0.68, 0.81, 0.65 and 0.52):
 /// the embedded index finds rewordings only through its concept table, and a
 /// fresh set rewords in ways the table does not know. Run with `--ignored`.
 #[test]
