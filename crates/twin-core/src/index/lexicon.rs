@@ -333,7 +333,7 @@ pub(super) const GROUPS: &[Group] = &[
     // answer "what's your mobile number?" with its email address, nor with
     // the job at a mobile operator.
     concept(&["phonenumber", "landline"]),
-    // Nor where someone lives to the street with where they are based.
+    // Nor a street address with the city someone is based in.
     concept(&["postaladdress", "postcode", "zipcode"]),
     concept(&["sacked", "dismissed", "layoff", "layoffs"]),
     concept(&["reply", "replies", "respond", "responds", "response"]),
@@ -887,6 +887,28 @@ mod tests {
         check("xperience", &[]);
         check("ab", &[]);
         check("", &[]);
+    }
+
+    #[test]
+    fn a_hobby_names_its_kind_first() {
+        for group in GROUPS
+            .iter()
+            .filter(|g| g.section == Some(Section::Interests))
+        {
+            if !group.names_section {
+                assert!(
+                    (1..=group.words.len()).contains(&group.kinds),
+                    "{:?}",
+                    group.words
+                );
+            }
+        }
+        for group in GROUPS
+            .iter()
+            .filter(|g| g.section != Some(Section::Interests))
+        {
+            assert_eq!(group.kinds, 0, "{:?}", group.words);
+        }
     }
 
     #[test]
