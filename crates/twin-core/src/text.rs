@@ -30,34 +30,35 @@ static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::
 /// topic at all.
 #[rustfmt::skip]
 pub(crate) const STOP_WORDS: &[&str] = &[
-    "a", "about", "above", "after", "again", "against", "ain", "all", "also", "am", "an", "and",
-    "any", "anybody", "anyone", "anything", "are", "aren", "arent", "as", "at", "be", "because",
-    "been", "before", "being", "below", "between", "both", "but", "by", "can", "cant", "could",
-    "couldn", "couldnt", "d", "describe", "did", "didn", "didnt", "do", "does", "doesn", "doesnt",
-    "doing", "don", "dont", "down", "during", "each", "ever", "everybody", "everyone", "everything",
-    "explain", "few", "for", "from", "further", "go", "had", "hadn", "has", "hasn", "have", "haven",
-    "having", "he", "hello", "her", "here", "hers", "herself", "hey", "hi", "him", "himself", "his",
-    "how", "i", "if", "im", "in", "into", "is", "isn", "isnt", "it", "its", "itself", "ive", "just",
-    "know", "less", "let", "like", "ll", "m", "ma", "may", "me", "might", "mightn", "more", "most",
-    "much", "must", "mustn", "my", "myself", "needn", "no", "nobody", "nor", "not", "now", "o",
-    "of", "off", "ok", "okay", "on", "once", "one", "ones", "only", "or", "other", "our", "ours",
-    "ourselves", "out", "over", "own", "please", "pls", "plz", "re", "really", "s", "same", "say",
-    "shall", "shan", "share", "she", "should", "shouldn", "so", "some", "somebody", "someone",
-    "something", "such", "t", "tell", "than", "thank", "thanks", "that", "the", "their", "theirs",
-    "them", "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too",
-    "u", "under", "until", "up", "ur", "us", "ve", "very", "was", "wasn", "we", "were", "weren",
-    "what", "whats", "when", "where", "which", "while", "who", "whom", "whose", "why", "will",
-    "with", "won", "wont", "would", "wouldn", "wouldnt", "y", "you", "youd", "youll", "your",
-    "youre", "yours", "yourself", "yourselves", "youve",
+    "a", "about", "above", "abt", "after", "again", "against", "ain", "all", "also", "am", "an",
+    "and", "any", "anybody", "anyone", "anything", "are", "aren", "arent", "as", "at", "bc", "be",
+    "because", "been", "before", "being", "below", "between", "both", "btw", "but", "by", "can",
+    "cant", "could", "couldn", "couldnt", "coz", "cuz", "d", "describe", "did", "didn", "didnt",
+    "do", "does", "doesn", "doesnt", "doing", "don", "dont", "down", "during", "each", "ever",
+    "everybody", "everyone", "everything", "explain", "few", "for", "from", "further", "go", "had",
+    "hadn", "has", "hasn", "have", "haven", "having", "he", "hello", "her", "here", "hers",
+    "herself", "hey", "hi", "him", "himself", "his", "how", "hw", "i", "if", "im", "imo", "in",
+    "into", "is", "isn", "isnt", "it", "its", "itself", "ive", "just", "know", "less", "let",
+    "like", "ll", "m", "ma", "may", "me", "might", "mightn", "more", "most", "much", "must",
+    "mustn", "my", "myself", "needn", "no", "nobody", "nor", "not", "now", "o", "of", "off", "ok",
+    "okay", "on", "once", "one", "ones", "only", "or", "other", "our", "ours", "ourselves", "out",
+    "over", "own", "please", "pls", "plz", "r", "re", "really", "s", "same", "say", "shall",
+    "shan", "share", "she", "should", "shouldn", "so", "some", "somebody", "someone", "something",
+    "such", "t", "tbh", "tell", "than", "thank", "thanks", "that", "the", "their", "theirs",
+    "them", "themselves", "then", "there", "these", "they", "this", "tho", "those", "through",
+    "to", "too", "u", "under", "until", "up", "ur", "us", "ve", "very", "was", "wasn", "we",
+    "were", "weren", "what", "whats", "when", "where", "which", "while", "who", "whom", "whose",
+    "why", "will", "with", "won", "wont", "would", "wouldn", "wouldnt", "y", "ya", "you", "youd",
+    "youll", "your", "youre", "yours", "yourself", "yourselves", "youve",
 ];
 
 /// Stop words that are also names in a technical profile. They stop only when
-/// written in lower case: "Go" (the language) mid-sentence, "IT" and "US" in
+/// written in lower case: "Go" (the language) mid-sentence, "IT", "US" and "R" in
 /// capitals are kept, so "Do you know Go?" still has a topic.
 fn case_sensitive_keep(raw: &str, sentence_start: bool) -> bool {
     match raw {
         "Go" => !sentence_start,
-        "GO" | "IT" | "US" => true,
+        "GO" | "IT" | "US" | "R" => true,
         _ => false,
     }
 }

@@ -81,6 +81,14 @@ const COVERED: &[(&str, Section, &str)] = &[
     ("Do you mentor enginers?", Section::Faq, "mentor"),
     ("Whats your favorite programing language?", Section::Faq, "favourite programming"),
     ("Are you oppen to relocaton?", Section::Faq, "relocate"),
+    // Idioms and text speak.
+    ("What kind of company are you hoping to land at next?", Section::Faq, "next company"),
+    (
+        "If you had to code in one language for the rest of your career, which would you pick?",
+        Section::Faq,
+        "favourite programming",
+    ),
+    ("hw do i get in tuch with you to set up a call", Section::Faq, "contact"),
 ];
 
 /// Questions the profile does not cover: nothing may come back.

@@ -519,6 +519,24 @@ pub(super) const PHRASES: &[(&[&str], &str)] = &[
     (&["like", "to", "join"], "next"),
     (&["hoping", "to", "join"], "next"),
     (&["looking", "to", "join"], "next"),
+    // And landing somewhere ("hoping to land at a fintech").
+    (&["to", "land"], "next"),
+    // Setting up a call is scheduling one.
+    (&["set", "up", "a", "call"], "schedule"),
+    (&["set", "up", "a", "meeting"], "schedule"),
+    (&["set", "up", "a", "chat"], "schedule"),
+    // "For the rest of your career" says how long, not what about: the
+    // rest of a week is not it.
+    (&["rest", "of", "your", "career"], "forever"),
+    (&["rest", "of", "your", "life"], "forever"),
+    (&["rest", "of", "my", "career"], "forever"),
+    (&["rest", "of", "my", "life"], "forever"),
+    // People who report to someone are managed by them.
+    (&["reporting", "to", "you"], "managed"),
+    (&["report", "to", "you"], "managed"),
+    (&["reporting", "to", "her"], "managed"),
+    (&["report", "to", "her"], "managed"),
+    (&["direct", "reports"], "managed"),
     // "What do you do at Acme?" asks for the role there.
     (&["do", "at"], "role"),
     // "Now" is a stop word, but "where do you work now?" asks for the
@@ -541,19 +559,20 @@ const WEAK_WORDS: &[&str] = &[
     "able", "accept", "actual", "actually", "approach", "approaches", "background", "bad",
     "basically", "bearable", "became", "become", "becoming", "best", "browsing", "came", "carry",
     "carrying", "come", "comfortable", "compare", "compared", "comparison", "consider",
-    "considering", "cope", "coping", "dealbreaker", "decent", "deep", "deliberately", "difference",
-    "differences", "everyday", "exactly", "example", "examples", "extra", "fave", "favorite",
-    "favourite", "feel", "find", "fine", "forever", "gave", "generally", "get", "getting", "give",
-    "given", "giving", "good", "got", "great", "happen", "happened", "happens", "happy", "help",
-    "helped", "helps", "highest", "honest", "honestly", "hope", "hoped", "hopes", "hoping",
-    "intentionally", "kind", "kinds", "knowledge", "latest", "level", "long", "look", "lot",
-    "made", "main", "make", "making", "many", "mind", "need", "new", "nice", "old", "older",
+    "considering", "cope", "coping", "curious", "dealbreaker", "decent", "deep", "deliberately",
+    "difference", "differences", "everyday", "exactly", "example", "examples", "extra", "fave",
+    "favorite", "favourite", "feel", "find", "fine", "forever", "gave", "generally", "get",
+    "getting", "give", "given", "giving", "good", "got", "great", "happen", "happened", "happens",
+    "happy", "help", "helped", "helps", "highest", "honest", "honestly", "hope", "hoped", "hopes",
+    "hoping", "intentionally", "kind", "kinds", "knowledge", "latest", "level", "long", "look",
+    "lot", "made", "main", "make", "making", "many", "mind", "need", "new", "nice", "old", "older",
     "open", "particular", "personally", "piece", "pieces", "place", "places", "possible", "prefer",
     "preferred", "production", "proper", "purposely", "put", "quick", "quickly", "ran", "relate",
     "related", "relates", "relation", "relationship", "right", "roughly", "run", "running", "runs",
-    "see", "seriously", "sort", "specific", "stuff", "sure", "take", "tend", "thing", "things",
-    "think", "truly", "type", "types", "typically", "use", "used", "uses", "using", "usually",
-    "want", "wanted", "wants", "way", "ways", "whole", "willing",
+    "see", "seriously", "situation", "situations", "sort", "specific", "stuff", "sure", "take",
+    "tend", "thing", "things", "think", "truly", "type", "types", "typically", "use", "used",
+    "uses", "using", "usually", "want", "wanted", "wants", "way", "ways", "whole", "willing",
+    "wonder", "wondering",
 ];
 
 /// The stems of [`WEAK_WORDS`], sorted.
