@@ -89,6 +89,8 @@ const COVERED: &[(&str, Section, &str)] = &[
         "favourite programming",
     ),
     ("hw do i get in tuch with you to set up a call", Section::Faq, "contact"),
+    ("Why did you walk away from the freight company?", Section::Faq, "leave"),
+    ("What do you get up to when you're not at a keyboard?", Section::Interests, "Interests"),
 ];
 
 /// Questions the profile does not cover: nothing may come back.
