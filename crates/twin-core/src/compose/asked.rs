@@ -11,9 +11,10 @@
 //!   of money when the question asks what was paid, earned or raised) and
 //!   uses, or rewords, one of the question's own words for the detail;
 //! * "when...", "what year...": a sentence that holds a date; "on which
-//!   exact day in February...", which already gives the month, a month with
-//!   its day;
-//! * "who...", "which company...": a sentence that uses, or rewords, the word
+//!   exact day in February...", which already gives the month, and "which
+//!   day of the month", a month with its day;
+//! * "who...", "which company...", "which e-ink display model...": a
+//!   sentence that uses, or rewords, the word
 //!   for what was done or held ("supervised", "bought", "manager"), and gives
 //!   a name when the question asks who someone is: the name of the one the
 //!   sentence speaks of, not one beside a description of it ("acquired by a
@@ -327,7 +328,8 @@ const WHO_NOUNS: &[&str] = &[
     "organization", "bank", "investor", "investors", "client", "clients", "customer",
     "customers", "person", "people", "startup", "startups", "gateway", "gateways", "carrier",
     "carriers", "vendor", "vendors", "supplier", "suppliers", "partner", "partners", "agency",
-    "agencies", "acquirer", "buyer", "buyers",
+    "agencies", "acquirer", "buyer", "buyers", "venue", "venues", "model", "models", "brand",
+    "brands",
 ];
 
 /// Whether a word is a number, in digits or words.
@@ -460,9 +462,11 @@ impl Ask {
         // "On which exact day in February 2027...?" takes a month with its
         // day: the question already says "February 2027". Without a month
         // or year in the question, the month is news, and any date answers.
+        // "Which day of the month" wants the day as much.
         let gives_date = words
             .iter()
-            .any(|w| is_year(w) || (MONTHS.contains(w) && *w != "may"));
+            .any(|w| is_year(w) || (MONTHS.contains(w) && *w != "may"))
+            || words.windows(3).any(|w| w == ["of", "the", "month"]);
         let asks_day = asks_day(&words);
         if asks_day && gives_date {
             return Some(Ask {
@@ -500,7 +504,15 @@ impl Ask {
             if !matches!(*w, "which" | "what") {
                 return None;
             }
-            (at + 1..words.len().min(at + 3)).find(|&noun| WHO_NOUNS.contains(&words[noun]))
+            // The noun may follow the words that qualify it ("which e-ink
+            // display *model*"), but not a verb: in "what does your
+            // employer sell?" the employer is not what is asked for.
+            (at + 1..words.len().min(at + 6))
+                .take_while(|&i| {
+                    !AUXILIARIES.contains(&words[i])
+                        && (FRAMING.contains(&words[i]) || !text::is_stop_word(words[i]))
+                })
+                .find(|&noun| WHO_NOUNS.contains(&words[noun]))
         });
         let after = who.or(which)?;
         // What they did or were: the first word after the question's frame
@@ -1195,6 +1207,36 @@ mod tests {
         // and Costa da Caparica is no gym.
         assert!(!states(question, &interests));
         assert!(states(question, &named));
+    }
+
+    #[test]
+    fn a_model_or_a_venue_is_asked_for_by_name() {
+        let states = |question: &str, text: &str| {
+            let project = chunk(Section::Project, "Project: quillboard", text);
+            let chunks = [&project];
+            Asked::of(
+                question,
+                &content_stems("quillboard"),
+                &[],
+                &chunks,
+                &crate::compose::vocabulary(&chunks),
+            )
+            .stated(&chunks)
+        };
+        let described = "quillboard runs on an e-ink display by my front door. It is a monthly \
+                         meetup project I started in 2022.";
+        let named = "quillboard runs on an e-ink display model from Waveshare.";
+        // The model is asked for past the words that qualify it.
+        let model = "Which e-ink display model does quillboard use?";
+        assert!(!states(model, described));
+        assert!(states(model, named));
+        assert!(!states("Which venue hosts quillboard?", described));
+        // The day of the month is a day, which a year does not give.
+        assert!(!states(
+            "On which day of the month does quillboard meet?",
+            described
+        ));
+        assert!(states("When did you start quillboard?", described));
     }
 
     #[test]

@@ -81,6 +81,7 @@ const COVERED: &[(&str, Section, &str)] = &[
     ("Do you mentor enginers?", Section::Faq, "mentor"),
     ("Whats your favorite programing language?", Section::Faq, "favourite programming"),
     ("Are you oppen to relocaton?", Section::Faq, "relocate"),
+    ("What's your name?", Section::Summary, "About"),
     // Idioms and text speak.
     ("What kind of company are you hoping to land at next?", Section::Faq, "next company"),
     (

@@ -302,8 +302,10 @@ pub(super) const GROUPS: &[Group] = &[
     concept(&["fintech", "payments", "payment", "finance", "financial"]),
     concept(&["startup", "startups", "scaleup", "scaleups"]),
     // Who someone is, in a line.
+    // Who someone is, starting with their name.
     topic(Section::Summary, &[
         "summary", "overview", "bio", "biography", "pitch", "intro", "introduce", "introduction",
+        "name",
     ]),
     concept(&["ledger", "ledgers", "bookkeeping", "accounting"]),
     // Systems going down, and what follows: an outage is not a personal
