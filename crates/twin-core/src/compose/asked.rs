@@ -769,7 +769,9 @@ impl Asked {
 /// Maersk" and "a carrier, Maersk," name it. A focus word that is introduced
 /// by a determiner ("a", "our", "the"), or is followed by one past a
 /// preposition ("by a"), describes, unless a name follows within a few
-/// words. When the sentence only rewords the focus, any name counts.
+/// words or stands just before ("Ana Silva, our manager"). A word that
+/// rewords the focus ("the display" for the screen asked about) is read
+/// the same way; when the sentence has neither, any name counts.
 /// `asked` are the stems of the question's words: a name it gives is no
 /// answer.
 fn names_the_one(sentence: &str, focus: &[QueryTerm], asked: &[String]) -> bool {
@@ -800,7 +802,14 @@ fn names_the_one(sentence: &str, focus: &[QueryTerm], asked: &[String]) -> bool 
     let describes = |i: usize| DESCRIBING.contains(&words[i].lower.as_str());
     let mut found = false;
     for (i, word) in words.iter().enumerate() {
-        if !focus.iter().any(|t| t.stem == word.stem) {
+        // The focus word, or a word that rewords it: "the display runs on"
+        // describes the screen asked about as much as "the screen" would.
+        let rewords = |t: &QueryTerm| {
+            crate::index::word_groups(&word.stem)
+                .iter()
+                .any(|g| !crate::index::is_theme_group(*g) && t.groups.binary_search(g).is_ok())
+        };
+        if !focus.iter().any(|t| t.stem == word.stem || rewords(t)) {
             continue;
         }
         found = true;
@@ -814,9 +823,11 @@ fn names_the_one(sentence: &str, focus: &[QueryTerm], asked: &[String]) -> bool 
             }
             continue;
         }
-        // "our largest carrier": the word itself, described.
-        if (i.saturating_sub(3)..i).any(|j| describes(j) && !named(j + 1, i)) {
-            if named(i + 1, i + NAME_WITHIN) {
+        // "our largest carrier": the word itself, described, unless a name
+        // stands beside the description ("Ana Silva, our head of
+        // engineering").
+        if let Some(j) = (i.saturating_sub(3)..i).find(|&j| describes(j) && !named(j + 1, i)) {
+            if named(i + 1, i + NAME_WITHIN) || named(j.saturating_sub(2), j) {
                 return true;
             }
             continue;
@@ -1131,7 +1142,8 @@ mod tests {
                 Section::Faq,
                 "Why did you leave Acme?",
                 "I left Acme Payments after it was acquired by a larger bank that moved \
-                 engineering to Frankfurt.",
+                 engineering to Frankfurt. At Acme I reported to Ana Silva, our engineering \
+                 manager.",
             ),
             chunk(
                 Section::Achievement,
@@ -1173,6 +1185,8 @@ mod tests {
         ));
         // A description followed by the name, or the name alone, names it.
         assert!(states("Which company bought Globex?"));
+        // So does a name just before its description.
+        assert!(states("Who was your manager at Acme?"));
         assert!(states(
             "What's the name of the person who supervised you at Globex?"
         ));
@@ -1223,14 +1237,21 @@ mod tests {
             )
             .stated(&chunks)
         };
-        let described = "quillboard runs on an e-ink display by my front door. It is a monthly \
-                         meetup project I started in 2022.";
+        let described = "quillboard runs on an e-ink display by my front door. The display \
+                         runs on a Raspberry Pi Zero. It is a monthly meetup project I started \
+                         in 2022.";
         let named = "quillboard runs on an e-ink display model from Waveshare.";
         // The model is asked for past the words that qualify it.
         let model = "Which e-ink display model does quillboard use?";
         assert!(!states(model, described));
         assert!(states(model, named));
         assert!(!states("Which venue hosts quillboard?", described));
+        // "The display" rewords "the screen", and describes it: the
+        // Raspberry Pi is what it runs on, not its model.
+        assert!(!states(
+            "Which e-ink display model does the quillboard screen use?",
+            described
+        ));
         // The day of the month is a day, which a year does not give.
         assert!(!states(
             "On which day of the month does quillboard meet?",
