@@ -319,8 +319,9 @@ const FRAMING: &[&str] = &[
     "really", "ultimately", "originally", "first",
 ];
 
-/// Nouns for someone or some organisation: "which company bought it?" asks
-/// for a name, as "who" does. Not schools: "which university did you
+/// Nouns for someone, some organisation or a work or product that has a
+/// name: "which company bought it?" asks for a name, as "who" does, and so
+/// do "which Lem novel..." and "which display model...". Not schools: "which university did you
 /// attend?" asks for the one the education chunk names, whatever its verb.
 #[rustfmt::skip]
 const WHO_NOUNS: &[&str] = &[
@@ -329,7 +330,8 @@ const WHO_NOUNS: &[&str] = &[
     "customers", "person", "people", "startup", "startups", "gateway", "gateways", "carrier",
     "carriers", "vendor", "vendors", "supplier", "suppliers", "partner", "partners", "agency",
     "agencies", "acquirer", "buyer", "buyers", "venue", "venues", "model", "models", "brand",
-    "brands",
+    "brands", "novel", "novels", "album", "albums", "song", "songs", "film", "films", "movie",
+    "movies",
 ];
 
 /// Whether a word is a number, in digits or words.
@@ -1258,6 +1260,35 @@ mod tests {
             described
         ));
         assert!(states("When did you start quillboard?", described));
+    }
+
+    #[test]
+    fn a_novel_is_asked_for_by_its_title() {
+        let interests = chunk(
+            Section::Interests,
+            "Interests outside work",
+            "Outside work I read science fiction by Stanisław Lem, which I reread in Polish.",
+        );
+        let favourite = chunk(
+            Section::Interests,
+            "Interests outside work",
+            "My favourite novel is Solaris by Stanisław Lem.",
+        );
+        let states = |question: &str, chunk: &Analysed| {
+            let chunks = [chunk];
+            Asked::of(
+                question,
+                &[],
+                &[],
+                &chunks,
+                &crate::compose::vocabulary(&chunks),
+            )
+            .stated(&chunks)
+        };
+        // The author is named, no novel of theirs is.
+        let question = "Which Stanisław Lem novel is your favourite?";
+        assert!(!states(question, &interests));
+        assert!(states(question, &favourite));
     }
 
     #[test]

@@ -383,6 +383,7 @@ pub(super) const GROUPS: &[Group] = &[
     ]),
     hobby(8, &[
         "reading", "read", "books", "book", "novel", "novels", "fiction", "literature",
+        "reread", "rereading",
     ]),
     hobby(6, &["photography", "photo", "photos", "camera", "cameras", "film"]),
     hobby(4, &[
