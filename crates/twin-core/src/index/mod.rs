@@ -1010,9 +1010,15 @@ fn mark_parts(words: &mut [QueryWord]) {
             words[j].shared_before = true;
             words[i].opens_part = true;
             part_start = i;
-        } else if !words[i].stop && i >= 2 && !words[i - 2].stop && i - 2 >= part_start {
+        } else if !words[i].stop
+            && i >= 2
+            && !words[i - 2].stop
+            && i - 2 >= part_start
+            && !words[part_start..i].iter().any(|w| w.lower == "between")
+        {
             // "Tell me about tramboard and pgfault": two things, each asked
-            // what was asked of the first.
+            // what was asked of the first. Not "the difference between TCP
+            // and UDP", which is asked of both together.
             words[i - 2].shared_before = true;
             words[i].opens_part = true;
             part_start = i;

@@ -439,6 +439,8 @@ fn parts_are_marked_at_sentences_and_conjunctions() {
     );
     // "or" before a question word does not split ("or what?").
     assert_eq!(marks("is it Rust or what"), vec![]);
+    // Nor does a relation between two things.
+    assert_eq!(marks("what's the difference between TCP and UDP?"), vec![]);
 }
 
 #[test]
