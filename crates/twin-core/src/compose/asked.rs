@@ -435,7 +435,18 @@ impl Ask {
             // stars" in "how many GitHub stars does it have?").
             let counted: Vec<String> = words
                 .windows(2)
-                .position(|p| p == ["how", "many"])
+                .position(|p| p[0] == "how" && matches!(p[1], "many" | "much"))
+                // "How much equity...?" counts equity too, but "how much
+                // faster" and "how much money saved" ask for a change that
+                // a percentage or a sum answers.
+                .filter(|&at| {
+                    words[at + 1] == "many"
+                        || words.get(at + 2).is_some_and(|next| {
+                            !MONEY_WORDS.contains(next)
+                                && !next.ends_with("er")
+                                && !matches!(*next, "more" | "less")
+                        })
+                })
                 .map(|at| {
                     (at + 2..words.len())
                         .take_while(|&i| {
@@ -1049,6 +1060,32 @@ mod tests {
         ));
         assert!(!states(
             "How many downloads does quillpad have on crates.io?"
+        ));
+    }
+
+    #[test]
+    fn how_much_counts_what_follows_it() {
+        let states = |question: &str, text: &str| {
+            let acme = chunk(Section::Experience, "Engineer at Acme Payments", text);
+            let chunks = [&acme];
+            Asked::of(
+                question,
+                &content_stems("Acme Payments"),
+                &[],
+                &chunks,
+                &crate::compose::vocabulary(&chunks),
+            )
+            .stated(&chunks)
+        };
+        let question = "How much equity do you hold in Acme Payments?";
+        // The merchants Acme pays are no equity.
+        assert!(!states(
+            question,
+            "Acme pays 3,800 merchants every night. I hold equity in Acme."
+        ));
+        assert!(states(
+            question,
+            "Acme pays 3,800 merchants every night. I hold 2% of its equity."
         ));
     }
 
