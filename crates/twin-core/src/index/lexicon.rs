@@ -307,7 +307,11 @@ pub(super) const GROUPS: &[Group] = &[
         "summary", "overview", "bio", "biography", "pitch", "intro", "introduce", "introduction",
         "name",
     ]),
-    concept(&["ledger", "ledgers", "bookkeeping", "accounting"]),
+    concept(&[
+        "ledger", "ledgers", "bookkeeping", "accounting", "debit", "debits", "credit", "credits",
+    ]),
+    // Standing in for someone.
+    concept(&["interim", "acting", "temporary", "temporarily"]),
     // Systems going down, and what follows: an outage is not a personal
     // failure (the failure theme would make every achievement that mentions
     // one "about" failing).
@@ -542,6 +546,11 @@ pub(super) const PHRASES: &[(&[&str], &str)] = &[
     (&["under", "their", "wing"], "mentor"),
     (&["straight", "up"], "honestly"),
     (&["gunning", "for"], "looking"),
+    (&["step", "in"], "interim"),
+    (&["stepped", "in"], "interim"),
+    (&["stepping", "in"], "interim"),
+    (&["stand", "in"], "interim"),
+    (&["stood", "in"], "interim"),
     (&["burning", "out"], "burnout"),
     (&["burnt", "out"], "burnout"),
     (&["burned", "out"], "burnout"),
@@ -597,17 +606,18 @@ const WEAK_WORDS: &[&str] = &[
     "consider", "considering", "cope", "coping", "curious", "dealbreaker", "decent", "deep",
     "deliberately", "difference", "differences", "everyday", "exactly", "example", "examples",
     "extra", "fave", "favorite", "favourite", "feel", "find", "fine", "forever", "gave",
-    "generally", "get", "getting", "give", "given", "giving", "good", "got", "great", "happen",
-    "happened", "happens", "happy", "help", "helped", "helps", "highest", "honest", "honestly",
-    "hope", "hoped", "hopes", "hoping", "intentionally", "kind", "kinds", "knowledge", "latest",
-    "level", "long", "look", "lot", "made", "main", "make", "making", "many", "mind", "need",
-    "new", "nice", "old", "older", "open", "particular", "personally", "piece", "pieces", "place",
-    "places", "possible", "prefer", "preferred", "production", "proper", "purposely", "put",
-    "quick", "quickly", "ran", "relate", "related", "relates", "relation", "relationship", "right",
-    "roughly", "run", "running", "runs", "see", "seriously", "situation", "situations", "sort",
-    "specific", "stuff", "sure", "take", "tend", "thing", "things", "think", "truly", "type",
-    "types", "typically", "use", "used", "uses", "using", "usually", "want", "wanted", "wants",
-    "way", "ways", "whole", "willing", "wonder", "wondering",
+    "generally", "get", "getting", "give", "given", "giving", "gonna", "good", "got", "gotta",
+    "great", "happen", "happened", "happens", "happy", "help", "helped", "helps", "highest",
+    "honest", "honestly", "hope", "hoped", "hopes", "hoping", "intentionally", "kind", "kinda",
+    "kinds", "knowledge", "latest", "level", "long", "look", "lot", "made", "main", "make",
+    "making", "many", "mind", "need", "new", "nice", "old", "older", "open", "particular",
+    "personally", "piece", "pieces", "place", "places", "possible", "prefer", "preferred",
+    "production", "proper", "purposely", "put", "quick", "quickly", "ran", "relate", "related",
+    "relates", "relation", "relationship", "right", "roughly", "run", "running", "runs", "see",
+    "seriously", "situation", "situations", "sort", "sorta", "specific", "stuff", "sure", "take",
+    "tend", "thing", "things", "think", "truly", "type", "types", "typically", "use", "used",
+    "uses", "using", "usually", "wanna", "want", "wanted", "wants", "way", "ways", "whole",
+    "willing", "wonder", "wondering",
 ];
 
 /// The stems of [`WEAK_WORDS`], sorted.
