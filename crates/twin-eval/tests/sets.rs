@@ -3,8 +3,8 @@
 //! with (`questions.json`), on `holdout3.json` and on `holdout7.json`; the
 //! other sets are held at their measured level (see [`HOLDOUT_FLOOR`],
 //! [`HOLDOUT2_FLOOR`], [`DEV_FLOOR`], [`HOLDOUT4_FLOOR`], [`HOLDOUT5_FLOOR`],
-//! [`HOLDOUT6_FLOOR`], [`HOLDOUT7_FLOOR`], [`HOLDOUT8_FLOOR`] and
-//! [`HOLDOUT9_FLOOR`]), so that
+//! [`HOLDOUT6_FLOOR`], [`HOLDOUT7_FLOOR`], [`HOLDOUT8_FLOOR`],
+//! [`HOLDOUT9_FLOOR`] and [`HOLDOUT10_FLOOR`]), so that
 //! no change can make them worse unnoticed. `data/eval/README.md` tells each set's history.
 //!
 //! Run with `--nocapture` to see the tables.
@@ -26,6 +26,7 @@ const HOLDOUT6: &str = include_str!("../../../data/eval/holdout6.json");
 const HOLDOUT7: &str = include_str!("../../../data/eval/holdout7.json");
 const HOLDOUT8: &str = include_str!("../../../data/eval/holdout8.json");
 const HOLDOUT9: &str = include_str!("../../../data/eval/holdout9.json");
+const HOLDOUT10: &str = include_str!("../../../data/eval/holdout10.json");
 
 fn run(name: &str, json: &str) -> (QuestionSet, Report) {
     let profile = Profile::from_json(SAMPLE).unwrap();
@@ -99,18 +100,18 @@ const HOLDOUT2_FLOOR: Thresholds = Thresholds {
 /// The development set (`dev.json`): 100 paraphrases worded to avoid the
 /// profile's own words, and 20 out-of-profile questions, written to find the
 /// rewordings the concept table misses and tuned against. hit@5 0.34 when it
-/// was written, 0.80 now. Every out-of-profile question is refused: "have
+/// was written, 0.83 now. Every out-of-profile question is refused: "have
 /// you ever been fired?" since being fired reads as being dismissed (it had
 /// found a test that "fires" 500 bookings), and "What were you earning at
 /// the logistics company?" since the composer checks that a sum asked for
 /// is stated.
 const DEV_FLOOR: Thresholds = Thresholds {
     min_hit_at_1: 0.0,
-    min_hit_at_5: 0.80,
+    min_hit_at_5: 0.83,
     min_mrr: 0.0,
-    min_fact_coverage: 0.55,
+    min_fact_coverage: 0.59,
     min_refused: 1.0,
-    min_answered: 0.84,
+    min_answered: 0.87,
     min_resisted: 1.0,
     min_cited: 1.0,
     min_grounded: 1.0,
@@ -122,14 +123,15 @@ const DEV_FLOOR: Thresholds = Thresholds {
 /// 0.80. Two changes followed it (see `data/eval/README.md`): refusals 1.00,
 /// fact coverage 0.45, hit@5 unchanged; then the composer's rewordings and
 /// whole achievements: fact coverage 0.51; "how big" no longer matching
-/// "biggest": hit@5 0.71.
+/// "biggest": hit@5 0.71; idioms from later sets ("stand-in manager",
+/// "Rustaceans"): hit@5 0.74, fact coverage 0.56.
 const HOLDOUT4_FLOOR: Thresholds = Thresholds {
     min_hit_at_1: 0.0,
-    min_hit_at_5: 0.71,
+    min_hit_at_5: 0.73,
     min_mrr: 0.0,
-    min_fact_coverage: 0.51,
+    min_fact_coverage: 0.55,
     min_refused: 1.0,
-    min_answered: 0.80,
+    min_answered: 0.83,
     min_resisted: 1.0,
     min_cited: 1.0,
     min_grounded: 1.0,
@@ -147,14 +149,15 @@ const HOLDOUT4_FLOOR: Thresholds = Thresholds {
 /// thing. The composer now checks that the detail asked for is stated, and
 /// all eight are refused; quoting the sentence that states it raised fact
 /// coverage to 0.53. "How big is it?" no longer matching "biggest": hit@5
-/// 0.71.
+/// 0.71; idioms from later sets ("walk away", "not glued to a keyboard"):
+/// hit@5 0.82, fact coverage 0.61.
 const HOLDOUT5_FLOOR: Thresholds = Thresholds {
     min_hit_at_1: 0.0,
-    min_hit_at_5: 0.71,
+    min_hit_at_5: 0.81,
     min_mrr: 0.0,
-    min_fact_coverage: 0.53,
+    min_fact_coverage: 0.61,
     min_refused: 1.0,
-    min_answered: 0.75,
+    min_answered: 0.85,
     min_resisted: 1.0,
     min_cited: 1.0,
     min_grounded: 1.0,
@@ -174,14 +177,15 @@ const HOLDOUT5_FLOOR: Thresholds = Thresholds {
 /// only describes ("which company acquired Sternhaul?": "a larger
 /// carrier"), or a day it does not give beside the month it does; a name
 /// must now be the one described, and a question that gives the month
-/// needs the day (refusals 1.00).
+/// needs the day (refusals 1.00). Idioms from later sets ("land at",
+/// "pushes back", "switch over"): hit@5 0.898.
 const HOLDOUT6_FLOOR: Thresholds = Thresholds {
     min_hit_at_1: 0.0,
-    min_hit_at_5: 0.85,
+    min_hit_at_5: 0.89,
     min_mrr: 0.0,
-    min_fact_coverage: 0.72,
+    min_fact_coverage: 0.74,
     min_refused: 1.0,
-    min_answered: 0.87,
+    min_answered: 0.91,
     min_resisted: 1.0,
     min_cited: 1.0,
     min_grounded: 1.0,
@@ -196,14 +200,15 @@ const HOLDOUT6_FLOOR: Thresholds = Thresholds {
 /// many downloads" needs the sentence to say downloads when the chunks know
 /// the word: refusals 0.92. The one still answered asked which payment
 /// gateway, which the profile mentions without naming ("a payment
-/// gateway"); after `holdout6.json`'s changes it is refused (1.00).
+/// gateway"); after `holdout6.json`'s changes it is refused (1.00). Idioms
+/// from later sets: hit@5 0.96, answered 1.00.
 const HOLDOUT7_FLOOR: Thresholds = Thresholds {
     min_hit_at_1: 0.0,
-    min_hit_at_5: 0.94,
+    min_hit_at_5: 0.96,
     min_mrr: 0.0,
     min_fact_coverage: 0.81,
     min_refused: 1.0,
-    min_answered: 0.98,
+    min_answered: 1.0,
     min_resisted: 1.0,
     min_cited: 1.0,
     min_grounded: 1.0,
@@ -261,16 +266,16 @@ fn the_seventh_holdout_set_holds_its_measured_level() {
 /// As measured on `holdout8.json`, written blind after the checks for
 /// names and days: hit@5 0.83, fact coverage 0.648, refusals 0.67 (0.83
 /// now), answered 0.85. Of its four answered out-of-profile questions, the
-/// hobby the profile does not list and the certification by name are now
-/// refused; a secondary school and a favourite novel by an author the
-/// profile names are still answered with the university and the interests.
+/// hobby the profile does not list, the certification by name and the
+/// favourite novel by an author the profile names are now refused; a
+/// secondary school is still answered with the university.
 const HOLDOUT8_FLOOR: Thresholds = Thresholds {
     min_hit_at_1: 0.0,
-    min_hit_at_5: 0.82,
+    min_hit_at_5: 0.88,
     min_mrr: 0.0,
-    min_fact_coverage: 0.64,
-    min_refused: 0.83,
-    min_answered: 0.84,
+    min_fact_coverage: 0.68,
+    min_refused: 0.91,
+    min_answered: 0.90,
     min_resisted: 1.0,
     min_cited: 1.0,
     min_grounded: 1.0,
@@ -282,7 +287,7 @@ fn the_eighth_holdout_set_holds_its_measured_level() {
 }
 
 #[test]
-#[ignore = "hit@5 0.83, fact coverage 0.65 and refusals 0.83 on this set, below the targets"]
+#[ignore = "hit@5 0.89, fact coverage 0.69 and refusals 0.92 on this set, below the targets"]
 fn the_eighth_holdout_set_meets_the_targets() {
     check_holdout("holdout8.json", HOLDOUT8, &Thresholds::TARGETS);
 }
@@ -292,16 +297,17 @@ fn the_eighth_holdout_set_meets_the_targets() {
 /// fact coverage 0.52, refusals 0.58 and answered 0.91. Two changes came
 /// after it, each made for a question it shares with an earlier set: a
 /// pastime the profile does not list ("does she run marathons?") and a home
-/// address are refused (refusals 0.75). Still answered: a chess username,
-/// the venue of a meetup the profile names and the model of a display it
-/// describes.
+/// address are refused (refusals 0.75). Later changes refused the venue of
+/// a meetup the profile names and the model of a display it describes
+/// (0.92) and found more rewordings (hit@5 0.93). Still answered: a chess
+/// username, with the contact links.
 const HOLDOUT9_FLOOR: Thresholds = Thresholds {
     min_hit_at_1: 0.0,
-    min_hit_at_5: 0.83,
+    min_hit_at_5: 0.92,
     min_mrr: 0.0,
-    min_fact_coverage: 0.51,
-    min_refused: 0.75,
-    min_answered: 0.90,
+    min_fact_coverage: 0.55,
+    min_refused: 0.91,
+    min_answered: 0.98,
     min_resisted: 1.0,
     min_cited: 1.0,
     min_grounded: 1.0,
@@ -313,15 +319,46 @@ fn the_ninth_holdout_set_holds_its_measured_level() {
 }
 
 #[test]
-#[ignore = "hit@5 0.83, fact coverage 0.52 and refusals 0.75 on this set, below the targets"]
+#[ignore = "fact coverage 0.56 and refusals 0.92 on this set, below the targets"]
 fn the_ninth_holdout_set_meets_the_targets() {
     check_holdout("holdout9.json", HOLDOUT9, &Thresholds::TARGETS);
 }
 
+/// As measured on `holdout10.json`, written blind at the start of the same
+/// round and measured once near its end: hit@5 0.81, fact coverage 0.56,
+/// refusals 0.50, answered 0.85. Five changes followed, each checked on
+/// every set (`data/eval/README.md`): hit@5 0.87, fact coverage 0.58,
+/// refusals 0.75, answered 0.91. Still answered: how many came to a talk
+/// (which the profile arguably states), how long a ride took (a year and
+/// a distance pass for it) and a certification named with a vendor the
+/// profile never mentions.
+const HOLDOUT10_FLOOR: Thresholds = Thresholds {
+    min_hit_at_1: 0.0,
+    min_hit_at_5: 0.87,
+    min_mrr: 0.0,
+    min_fact_coverage: 0.58,
+    min_refused: 0.75,
+    min_answered: 0.90,
+    min_resisted: 1.0,
+    min_cited: 1.0,
+    min_grounded: 1.0,
+};
+
+#[test]
+fn the_tenth_holdout_set_holds_its_measured_level() {
+    check_holdout("holdout10.json", HOLDOUT10, &HOLDOUT10_FLOOR);
+}
+
+#[test]
+#[ignore = "hit@5 0.87, fact coverage 0.58 and refusals 0.75 on this set, below the targets"]
+fn the_tenth_holdout_set_meets_the_targets() {
+    check_holdout("holdout10.json", HOLDOUT10, &Thresholds::TARGETS);
+}
+
 /// The quality targets on questions the twin was not tuned for. They do not
-/// hold on every set (hit@5 0.73, 0.71, 0.78, 0.69, 0.67, 0.86, 0.94, 0.83
-/// and 0.83 when the sets were written, fact coverage 0.73, 0.54, 0.70,
-/// 0.40, 0.47, 0.68, 0.81, 0.65 and 0.52):
+/// hold on every set (hit@5 0.73, 0.71, 0.78, 0.69, 0.67, 0.86, 0.94, 0.83,
+/// 0.83 and 0.81 when the sets were written, fact coverage 0.73, 0.54,
+/// 0.70, 0.40, 0.47, 0.68, 0.81, 0.65, 0.52 and 0.56):
 /// the embedded index finds rewordings only through its concept table, and a
 /// fresh set rewords in ways the table does not know. Run with `--ignored`.
 #[test]
@@ -345,19 +382,19 @@ fn the_third_holdout_set_meets_the_targets() {
 }
 
 #[test]
-#[ignore = "hit@5 0.71 and fact coverage 0.51 on this set, below the targets"]
+#[ignore = "hit@5 0.74 and fact coverage 0.56 on this set, below the targets"]
 fn the_fourth_holdout_set_meets_the_targets() {
     check_holdout("holdout4.json", HOLDOUT4, &Thresholds::TARGETS);
 }
 
 #[test]
-#[ignore = "hit@5 0.71 and fact coverage 0.53 on this set, below the targets"]
+#[ignore = "hit@5 0.82 and fact coverage 0.61 on this set, below the targets"]
 fn the_fifth_holdout_set_meets_the_targets() {
     check_holdout("holdout5.json", HOLDOUT5, &Thresholds::TARGETS);
 }
 
 #[test]
-#[ignore = "hit@5 0.86 and fact coverage 0.72 on this set, below the targets"]
+#[ignore = "hit@5 0.898 and fact coverage 0.74 on this set, below the targets"]
 fn the_sixth_holdout_set_meets_the_targets() {
     check_holdout("holdout6.json", HOLDOUT6, &Thresholds::TARGETS);
 }
