@@ -326,8 +326,8 @@ fn the_ninth_holdout_set_meets_the_targets() {
 
 /// As measured on `holdout10.json`, written blind at the start of the same
 /// round and measured once near its end: hit@5 0.81, fact coverage 0.56,
-/// refusals 0.50, answered 0.85. Five changes followed, each checked on
-/// every set (`data/eval/README.md`): hit@5 0.87, fact coverage 0.58,
+/// refusals 0.50, answered 0.85. The round's last changes followed, each
+/// checked on every set (`data/eval/README.md`): hit@5 0.87, fact coverage 0.58,
 /// refusals 0.75, answered 0.91. Still answered: how many came to a talk
 /// (which the profile arguably states), how long a ride took (a year and
 /// a distance pass for it) and a certification named with a vendor the
