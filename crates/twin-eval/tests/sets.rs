@@ -178,14 +178,15 @@ const HOLDOUT5_FLOOR: Thresholds = Thresholds {
 /// carrier"), or a day it does not give beside the month it does; a name
 /// must now be the one described, and a question that gives the month
 /// needs the day (refusals 1.00). Idioms from later sets ("land at",
-/// "pushes back", "switch over"): hit@5 0.898.
+/// "pushes back", "switch over", "goes down"): hit@5 0.92, fact coverage
+/// 0.77.
 const HOLDOUT6_FLOOR: Thresholds = Thresholds {
     min_hit_at_1: 0.0,
-    min_hit_at_5: 0.89,
+    min_hit_at_5: 0.91,
     min_mrr: 0.0,
-    min_fact_coverage: 0.74,
+    min_fact_coverage: 0.76,
     min_refused: 1.0,
-    min_answered: 0.91,
+    min_answered: 0.93,
     min_resisted: 1.0,
     min_cited: 1.0,
     min_grounded: 1.0,
@@ -201,12 +202,12 @@ const HOLDOUT6_FLOOR: Thresholds = Thresholds {
 /// the word: refusals 0.92. The one still answered asked which payment
 /// gateway, which the profile mentions without naming ("a payment
 /// gateway"); after `holdout6.json`'s changes it is refused (1.00). Idioms
-/// from later sets: hit@5 0.96, answered 1.00.
+/// from later sets: hit@5 0.96, fact coverage 0.83, answered 1.00.
 const HOLDOUT7_FLOOR: Thresholds = Thresholds {
     min_hit_at_1: 0.0,
     min_hit_at_5: 0.96,
     min_mrr: 0.0,
-    min_fact_coverage: 0.81,
+    min_fact_coverage: 0.83,
     min_refused: 1.0,
     min_answered: 1.0,
     min_resisted: 1.0,
@@ -394,7 +395,7 @@ fn the_fifth_holdout_set_meets_the_targets() {
 }
 
 #[test]
-#[ignore = "hit@5 0.898 and fact coverage 0.74 on this set, below the targets"]
+#[ignore = "fact coverage 0.77 on this set, below the target"]
 fn the_sixth_holdout_set_meets_the_targets() {
     check_holdout("holdout6.json", HOLDOUT6, &Thresholds::TARGETS);
 }
