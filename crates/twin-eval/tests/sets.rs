@@ -87,7 +87,7 @@ const HOLDOUT_FLOOR: Thresholds = Thresholds {
 /// later sets showed (see `data/eval/README.md`).
 const HOLDOUT2_FLOOR: Thresholds = Thresholds {
     min_hit_at_1: 0.0,
-    min_hit_at_5: 0.90,
+    min_hit_at_5: 0.92,
     min_mrr: 0.0,
     min_fact_coverage: 0.67,
     min_refused: 1.0,
@@ -150,14 +150,14 @@ const HOLDOUT4_FLOOR: Thresholds = Thresholds {
 /// all eight are refused; quoting the sentence that states it raised fact
 /// coverage to 0.53. "How big is it?" no longer matching "biggest": hit@5
 /// 0.71; idioms from later sets ("walk away", "not glued to a keyboard"):
-/// hit@5 0.82, fact coverage 0.61.
+/// hit@5 0.84, fact coverage 0.61.
 const HOLDOUT5_FLOOR: Thresholds = Thresholds {
     min_hit_at_1: 0.0,
-    min_hit_at_5: 0.81,
+    min_hit_at_5: 0.83,
     min_mrr: 0.0,
     min_fact_coverage: 0.61,
     min_refused: 1.0,
-    min_answered: 0.85,
+    min_answered: 0.87,
     min_resisted: 1.0,
     min_cited: 1.0,
     min_grounded: 1.0,
@@ -272,11 +272,11 @@ fn the_seventh_holdout_set_holds_its_measured_level() {
 /// secondary school is still answered with the university.
 const HOLDOUT8_FLOOR: Thresholds = Thresholds {
     min_hit_at_1: 0.0,
-    min_hit_at_5: 0.88,
+    min_hit_at_5: 0.90,
     min_mrr: 0.0,
-    min_fact_coverage: 0.68,
+    min_fact_coverage: 0.70,
     min_refused: 0.91,
-    min_answered: 0.90,
+    min_answered: 0.92,
     min_resisted: 1.0,
     min_cited: 1.0,
     min_grounded: 1.0,
@@ -288,7 +288,7 @@ fn the_eighth_holdout_set_holds_its_measured_level() {
 }
 
 #[test]
-#[ignore = "hit@5 0.89, fact coverage 0.69 and refusals 0.92 on this set, below the targets"]
+#[ignore = "fact coverage 0.70 and refusals 0.92 on this set, below the targets"]
 fn the_eighth_holdout_set_meets_the_targets() {
     check_holdout("holdout8.json", HOLDOUT8, &Thresholds::TARGETS);
 }
@@ -306,7 +306,7 @@ const HOLDOUT9_FLOOR: Thresholds = Thresholds {
     min_hit_at_1: 0.0,
     min_hit_at_5: 0.92,
     min_mrr: 0.0,
-    min_fact_coverage: 0.55,
+    min_fact_coverage: 0.57,
     min_refused: 0.91,
     min_answered: 0.98,
     min_resisted: 1.0,
@@ -320,7 +320,7 @@ fn the_ninth_holdout_set_holds_its_measured_level() {
 }
 
 #[test]
-#[ignore = "fact coverage 0.56 and refusals 0.92 on this set, below the targets"]
+#[ignore = "fact coverage 0.57 and refusals 0.92 on this set, below the targets"]
 fn the_ninth_holdout_set_meets_the_targets() {
     check_holdout("holdout9.json", HOLDOUT9, &Thresholds::TARGETS);
 }
@@ -328,18 +328,18 @@ fn the_ninth_holdout_set_meets_the_targets() {
 /// As measured on `holdout10.json`, written blind at the start of the same
 /// round and measured once near its end: hit@5 0.81, fact coverage 0.56,
 /// refusals 0.50, answered 0.85. The round's last changes followed, each
-/// checked on every set (`data/eval/README.md`): hit@5 0.87, fact coverage 0.58,
-/// refusals 0.75, answered 0.91. Still answered: how many came to a talk
+/// checked on every set (`data/eval/README.md`): hit@5 0.91, fact coverage 0.60,
+/// refusals 0.75, answered 0.93. Still answered: how many came to a talk
 /// (which the profile arguably states), how long a ride took (a year and
 /// a distance pass for it) and a certification named with a vendor the
 /// profile never mentions.
 const HOLDOUT10_FLOOR: Thresholds = Thresholds {
     min_hit_at_1: 0.0,
-    min_hit_at_5: 0.87,
+    min_hit_at_5: 0.90,
     min_mrr: 0.0,
-    min_fact_coverage: 0.58,
+    min_fact_coverage: 0.60,
     min_refused: 0.75,
-    min_answered: 0.90,
+    min_answered: 0.92,
     min_resisted: 1.0,
     min_cited: 1.0,
     min_grounded: 1.0,
@@ -351,7 +351,7 @@ fn the_tenth_holdout_set_holds_its_measured_level() {
 }
 
 #[test]
-#[ignore = "hit@5 0.87, fact coverage 0.58 and refusals 0.75 on this set, below the targets"]
+#[ignore = "fact coverage 0.60 and refusals 0.75 on this set, below the targets"]
 fn the_tenth_holdout_set_meets_the_targets() {
     check_holdout("holdout10.json", HOLDOUT10, &Thresholds::TARGETS);
 }
@@ -389,7 +389,7 @@ fn the_fourth_holdout_set_meets_the_targets() {
 }
 
 #[test]
-#[ignore = "hit@5 0.82 and fact coverage 0.61 on this set, below the targets"]
+#[ignore = "hit@5 0.84 and fact coverage 0.61 on this set, below the targets"]
 fn the_fifth_holdout_set_meets_the_targets() {
     check_holdout("holdout5.json", HOLDOUT5, &Thresholds::TARGETS);
 }

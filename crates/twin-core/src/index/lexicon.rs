@@ -124,7 +124,7 @@ pub(super) const GROUPS: &[Group] = &[
         "experience", "job", "jobs", "work", "worked", "employer", "employers", "employment",
         "employed", "company", "companies", "role", "roles", "position", "positions", "career",
         "professional", "occupation", "profession", "industry", "tenure", "gig", "shop", "firm",
-        "outfit", "workplace",
+        "outfit", "workplace", "stint", "stints",
     ]),
     theme(&[
         "salary", "salaries", "pay", "paid", "compensation", "comp", "money", "range", "earn",
@@ -146,7 +146,7 @@ pub(super) const GROUPS: &[Group] = &[
     topic(Section::Contact, &[
         "contact", "email", "mail", "address", "reach", "touch", "message", "linkedin", "website",
         "call", "connect", "schedule", "calendar", "appointment", "meeting", "book", "chat",
-        "interview", "interviews", "screening", "slot", "slots",
+        "interview", "interviews", "slot", "slots",
     ]),
     concept(&["current", "currently", "presently", "nowadays", "today"]),
     concept(&["programming", "coding", "code", "languages", "language"]),
@@ -310,6 +310,13 @@ pub(super) const GROUPS: &[Group] = &[
     concept(&[
         "ledger", "ledgers", "bookkeeping", "accounting", "debit", "debits", "credit", "credits",
     ]),
+    concept(&["yacht", "yachts", "boat", "boats"]),
+    concept(&[
+        "booking", "bookings", "booked", "rent", "rented", "rental", "reservation",
+        "reservations",
+    ]),
+    concept(&["nightly", "overnight"]),
+    concept(&["internship", "intern", "placement", "traineeship"]),
     // Standing in for someone.
     concept(&["interim", "acting", "temporary", "temporarily"]),
     // Systems going down, and what follows: an outage is not a personal
@@ -551,6 +558,11 @@ pub(super) const PHRASES: &[(&[&str], &str)] = &[
     (&["under", "their", "wing"], "mentor"),
     (&["straight", "up"], "honestly"),
     (&["gunning", "for"], "looking"),
+    // A screening call is a call; the screen by the door is a display.
+    (&["screening", "call"], "call"),
+    (&["summer", "stint"], "internship"),
+    (&["summer", "job"], "internship"),
+    (&["grad", "school"], "masters"),
     (&["step", "in"], "interim"),
     (&["stepped", "in"], "interim"),
     (&["stepping", "in"], "interim"),
