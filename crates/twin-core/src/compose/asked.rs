@@ -319,10 +319,11 @@ const FRAMING: &[&str] = &[
     "really", "ultimately", "originally", "first",
 ];
 
-/// Nouns for someone, some organisation or a work or product that has a
+/// Nouns for someone, some organisation, or a work or product that has a
 /// name: "which company bought it?" asks for a name, as "who" does, and so
-/// do "which Lem novel..." and "which display model...". Not schools: "which university did you
-/// attend?" asks for the one the education chunk names, whatever its verb.
+/// do "which Lem novel..." and "which display model...". Not schools:
+/// "which university did you attend?" asks for the one the education chunk
+/// names, whatever its verb.
 #[rustfmt::skip]
 const WHO_NOUNS: &[&str] = &[
     "company", "companies", "firm", "firms", "business", "employer", "employers", "organisation",
@@ -331,8 +332,7 @@ const WHO_NOUNS: &[&str] = &[
     "carriers", "vendor", "vendors", "supplier", "suppliers", "partner", "partners", "agency",
     "agencies", "acquirer", "buyer", "buyers", "venue", "venues", "model", "models", "brand",
     "brands", "region", "regions", "novel", "novels", "album", "albums", "song", "songs", "film",
-    "films", "movie",
-    "movies",
+    "films", "movie", "movies",
 ];
 
 /// Whether a word is a number, in digits or words.
@@ -436,9 +436,10 @@ impl Ask {
             let counted: Vec<String> = words
                 .windows(2)
                 .position(|p| p[0] == "how" && matches!(p[1], "many" | "much"))
-                // "How much equity...?" counts equity too, but "how much
-                // faster" and "how much money saved" ask for a change that
-                // a percentage or a sum answers.
+                // "How much equity...?" counts equity too, but a
+                // comparative ("how much faster", "how much more") and
+                // "how much money saved" ask for a change that a percentage
+                // or a sum answers.
                 .filter(|&at| {
                     words[at + 1] == "many"
                         || words.get(at + 2).is_some_and(|next| {
@@ -783,9 +784,9 @@ impl Asked {
 /// Maersk" and "a carrier, Maersk," name it. A focus word that is introduced
 /// by a determiner ("a", "our", "the"), or is followed by one past a
 /// preposition ("by a"), describes, unless a name follows within a few
-/// words. A word that
-/// rewords the focus ("the display" for the screen asked about) is read
-/// the same way; when the sentence has neither, any name counts.
+/// words. A word that rewords the focus ("the display" for the screen
+/// asked about) is read the same way; when the sentence has neither, any
+/// name counts.
 /// `asked` are the stems of the question's words: a name it gives is no
 /// answer.
 fn names_the_one(sentence: &str, focus: &[QueryTerm], asked: &[String]) -> bool {
@@ -838,8 +839,8 @@ fn names_the_one(sentence: &str, focus: &[QueryTerm], asked: &[String]) -> bool 
             continue;
         }
         // "our largest carrier": the word itself, described. A name just
-        // before the description is not read as its name: in "At Fernwave
-        // Payments, the settlement service" it is not.
+        // before the description is not its name ("At Fernwave Payments,
+        // the settlement service").
         if (i.saturating_sub(3)..i).any(|j| describes(j) && !named(j + 1, i)) {
             if named(i + 1, i + NAME_WITHIN) {
                 return true;

@@ -1681,9 +1681,9 @@ impl Builder {
             .collect();
 
         // A hobby leads to its section only when a chunk there speaks of
-        // that kind of hobby: "do you play tennis?" is partly answered by
-        // "bouldering, surfing and cycling", while "what music are you
-        // into?" is not answered by any of them.
+        // that kind of hobby: "any sports?" is answered by "bouldering,
+        // surfing and cycling", while "what music are you into?" is not
+        // answered by any of them.
         let group_sections = GROUPS
             .iter()
             .zip(&group_terms)
