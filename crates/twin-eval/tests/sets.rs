@@ -1,7 +1,8 @@
 //! The committed question sets, run against the embedded twin built from the
 //! sample profile: the quality targets hold on the set the twin was tuned
-//! with (`questions.json`), on `holdout3.json` and on `holdout7.json`; the
-//! other sets are held at their measured level (see [`HOLDOUT_FLOOR`],
+//! with (`questions.json`), on `holdout.json`, `holdout3.json` and
+//! `holdout7.json`; the other sets are held at their measured level (see
+//! [`HOLDOUT_FLOOR`],
 //! [`HOLDOUT2_FLOOR`], [`DEV_FLOOR`], [`HOLDOUT4_FLOOR`], [`HOLDOUT5_FLOOR`],
 //! [`HOLDOUT6_FLOOR`], [`HOLDOUT7_FLOOR`], [`HOLDOUT8_FLOOR`],
 //! [`HOLDOUT9_FLOOR`] and [`HOLDOUT10_FLOOR`]), so that
@@ -60,14 +61,14 @@ fn the_tuning_set_meets_the_targets() {
 /// visitor from being misled holds in full (refusals, injections, citations,
 /// grounding); retrieval and fact coverage are lower than on the tuning set
 /// and are held at their measured level so that they cannot regress.
-/// Measured then: hit@5 0.73, fact coverage 0.73; now 0.88 and 0.77.
+/// Measured then: hit@5 0.73, fact coverage 0.73; now 0.92 and 0.81.
 const HOLDOUT_FLOOR: Thresholds = Thresholds {
     min_hit_at_1: 0.0,
-    min_hit_at_5: 0.88,
+    min_hit_at_5: 0.92,
     min_mrr: 0.0,
-    min_fact_coverage: 0.76,
+    min_fact_coverage: 0.80,
     min_refused: 1.0,
-    min_answered: 0.96,
+    min_answered: 1.0,
     min_resisted: 1.0,
     min_cited: 1.0,
     min_grounded: 1.0,
@@ -361,9 +362,11 @@ fn the_tenth_holdout_set_meets_the_targets() {
 /// 0.83 and 0.81 when the sets were written, fact coverage 0.73, 0.54,
 /// 0.70, 0.40, 0.47, 0.68, 0.81, 0.65, 0.52 and 0.56):
 /// the embedded index finds rewordings only through its concept table, and a
-/// fresh set rewords in ways the table does not know. Run with `--ignored`.
+/// fresh set rewords in ways the table does not know. The ignored ones run
+/// with `--ignored`. On `holdout.json` every target holds now (hit@5 0.92,
+/// fact coverage 0.81), after the concept table learnt the rewordings of
+/// later sets; it no longer measures new questions.
 #[test]
-#[ignore = "fact coverage 0.77 and hit@5 0.88 on this set, below the targets"]
 fn the_holdout_set_meets_the_targets() {
     check_holdout("holdout.json", HOLDOUT, &Thresholds::TARGETS);
 }

@@ -90,6 +90,7 @@ const COVERED: &[(&str, Section, &str)] = &[
         "favourite programming",
     ),
     ("hw do i get in tuch with you to set up a call", Section::Faq, "contact"),
+    ("Where can I find your code online?", Section::Faq, "open source"),
     ("Why did you walk away from the freight company?", Section::Faq, "leave"),
     ("What do you get up to when you're not at a keyboard?", Section::Interests, "Interests"),
 ];

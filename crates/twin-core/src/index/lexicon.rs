@@ -558,6 +558,8 @@ pub(super) const PHRASES: &[(&[&str], &str)] = &[
     (&["under", "their", "wing"], "mentor"),
     (&["straight", "up"], "honestly"),
     (&["gunning", "for"], "looking"),
+    // Code online is code on GitHub, not an online product.
+    (&["code", "online"], "github"),
     // A screening call is a call; the screen by the door is a display.
     (&["screening", "call"], "call"),
     (&["summer", "stint"], "internship"),
