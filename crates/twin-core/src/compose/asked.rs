@@ -1034,17 +1034,23 @@ mod tests {
         (chunks, names)
     }
 
+    /// Whether `chunks` state what `question` asks, with `names` the stems
+    /// of the things the profile names.
+    fn stated_by(question: &str, names: &[String], chunks: &[&Analysed]) -> bool {
+        Asked::of(
+            question,
+            names,
+            &[],
+            chunks,
+            &crate::compose::vocabulary(chunks),
+        )
+        .stated(chunks)
+    }
+
     fn states(question: &str) -> bool {
         let (chunks, names) = profile();
         let chunks: Vec<&Analysed> = chunks.iter().collect();
-        Asked::of(
-            question,
-            &names,
-            &[],
-            &chunks,
-            &crate::compose::vocabulary(&chunks),
-        )
-        .stated(&chunks)
+        stated_by(question, &names, &chunks)
     }
 
     #[test]
@@ -1069,14 +1075,7 @@ mod tests {
         let states = |question: &str, text: &str| {
             let acme = chunk(Section::Experience, "Engineer at Acme Payments", text);
             let chunks = [&acme];
-            Asked::of(
-                question,
-                &content_stems("Acme Payments"),
-                &[],
-                &chunks,
-                &crate::compose::vocabulary(&chunks),
-            )
-            .stated(&chunks)
+            stated_by(question, &content_stems("Acme Payments"), &chunks)
         };
         let question = "How much equity do you hold in Acme Payments?";
         // The merchants Acme pays are no equity.
@@ -1151,16 +1150,7 @@ mod tests {
             "I joined Acme in March 2019 and built its billing.",
         );
         let names = content_stems("Acme");
-        let states = |question: &str, chunks: &[&Analysed]| {
-            Asked::of(
-                question,
-                &names,
-                &[],
-                chunks,
-                &crate::compose::vocabulary(chunks),
-            )
-            .stated(chunks)
-        };
+        let states = |question: &str, chunks: &[&Analysed]| stated_by(question, &names, chunks);
         // Years of experience are no year of birth.
         assert!(!states("What year were you born?", &[&skills]));
         assert!(states("When did you join Acme?", &[&acme]));
@@ -1202,14 +1192,7 @@ mod tests {
         let names = content_stems("Acme Payments Globex");
         let states = |question: &str| {
             let chunks: Vec<&Analysed> = chunks.iter().collect();
-            Asked::of(
-                question,
-                &names,
-                &[],
-                &chunks,
-                &crate::compose::vocabulary(&chunks),
-            )
-            .stated(&chunks)
+            stated_by(question, &names, &chunks)
         };
         // Described: "a larger bank", "a payment gateway", "our largest
         // client"; Frankfurt and Celery are not who was asked about.
@@ -1245,14 +1228,7 @@ mod tests {
         );
         let states = |question: &str, chunk: &Analysed| {
             let chunks = [chunk];
-            Asked::of(
-                question,
-                &[],
-                &[],
-                &chunks,
-                &crate::compose::vocabulary(&chunks),
-            )
-            .stated(&chunks)
+            stated_by(question, &[], &chunks)
         };
         let question = "What's the name of the climbing gym you go to in Alcântara?";
         // "Bouldering" rewords "climbing", but the gym is only described,
@@ -1266,14 +1242,7 @@ mod tests {
         let states = |question: &str, text: &str| {
             let project = chunk(Section::Project, "Project: quillboard", text);
             let chunks = [&project];
-            Asked::of(
-                question,
-                &content_stems("quillboard"),
-                &[],
-                &chunks,
-                &crate::compose::vocabulary(&chunks),
-            )
-            .stated(&chunks)
+            stated_by(question, &content_stems("quillboard"), &chunks)
         };
         let described = "quillboard runs on an e-ink display by my front door. The display \
                          runs on a Raspberry Pi Zero. It is a monthly meetup project I started \
@@ -1320,14 +1289,7 @@ mod tests {
         );
         let states = |question: &str, chunk: &Analysed| {
             let chunks = [chunk];
-            Asked::of(
-                question,
-                &[],
-                &[],
-                &chunks,
-                &crate::compose::vocabulary(&chunks),
-            )
-            .stated(&chunks)
+            stated_by(question, &[], &chunks)
         };
         // The author is named, no novel of theirs is.
         let question = "Which Stanisław Lem novel is your favourite?";
@@ -1348,16 +1310,7 @@ mod tests {
             "Project: quillpad",
             "quillpad 1.0 shipped on 14 February 2024.",
         );
-        let states = |question: &str, chunks: &[&Analysed]| {
-            Asked::of(
-                question,
-                &[],
-                &[],
-                chunks,
-                &crate::compose::vocabulary(chunks),
-            )
-            .stated(chunks)
-        };
+        let states = |question: &str, chunks: &[&Analysed]| stated_by(question, &[], chunks);
         assert!(!states(
             "On which exact day in February 2027 does the migration cut over?",
             &[&faq]
