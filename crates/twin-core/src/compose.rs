@@ -104,10 +104,19 @@ struct Sentence {
 
 impl Analysed {
     fn of(chunk: &Chunk) -> Analysed {
+        let faq = chunk.section == crate::chunk::Section::Faq;
         let sentences: Vec<Sentence> = text::sentences(&chunk.text)
             .into_iter()
-            .map(|sentence| {
-                let terms = sorted_terms(sentence);
+            .enumerate()
+            .map(|(position, sentence)| {
+                let mut terms = sorted_terms(sentence);
+                // An FAQ's answer opens by answering its question: the
+                // question's words are the opening sentence's too.
+                if faq && position == 0 {
+                    terms.extend(sorted_terms(&chunk.title));
+                    terms.sort_unstable();
+                    terms.dedup();
+                }
                 Sentence {
                     text: sentence.to_owned(),
                     groups: groups_of(&terms),
@@ -363,7 +372,18 @@ impl ExtractiveComposer {
         // the end, in words the chunk rarely shares.
         let story = hits[0].chunk.section == crate::chunk::Section::Achievement;
         let whole_top = query.is_empty() || about || story;
-        let mut picked = pick(&mut candidates, hits, &query, whole_top);
+        // The stems of each part of a question about several things.
+        let parts: Vec<Vec<String>> = asked::parts(question)
+            .iter()
+            .map(|part| {
+                query_terms(part, vocabulary)
+                    .into_iter()
+                    .map(|t| t.stem)
+                    .collect::<Vec<_>>()
+            })
+            .filter(|stems| !stems.is_empty())
+            .collect();
+        let mut picked = pick(&mut candidates, hits, &query, &parts, whole_top);
         // When the detail asked for is stated in a chunk about what the
         // question names, the answer quotes it, past the usual length if
         // need be: "how many stars does queuebound have?" finds the FAQ
@@ -556,10 +576,12 @@ fn sentence_score(c: &Candidate<'_>, hit: &Hit) -> f32 {
 }
 
 /// Chooses the sentences to quote.
+/// `parts` are the stems of each part of the question, when it has several.
 fn pick<'a>(
     candidates: &mut [Candidate<'a>],
     hits: &[Hit],
     query: &[QueryTerm],
+    parts: &[Vec<String>],
     whole_top: bool,
 ) -> Vec<(usize, usize, &'a str)> {
     let query_terms = query.len();
@@ -677,7 +699,16 @@ fn pick<'a>(
             .count();
         let completes =
             query_terms >= 3 && fresh >= 2 && fresh * 3 >= query_terms && c.overlap >= 0.4;
-        if !sibling && !strong && !completes {
+        // Or it answers the whole of a part, however short, that nothing
+        // picked speaks to: "where did you work, and why did you leave?".
+        let answers_part = parts.len() >= 2
+            && parts.iter().any(|part| {
+                part.iter().all(|stem| {
+                    !covered.contains(stem.as_str())
+                        && query.iter().any(|t| &t.stem == stem && speaks_to(c, t))
+                })
+            });
+        if !sibling && !strong && !completes && !answers_part {
             continue;
         }
         covered.extend(
@@ -1134,6 +1165,28 @@ mod tests {
         ));
         assert!(c.text.contains("written in Rust. [1]"), "{}", c.text);
         assert!(c.text.contains("latency by 70%. [2]"), "{}", c.text);
+    }
+
+    #[test]
+    fn a_short_part_gets_the_faq_that_answers_it() {
+        let hits = vec![
+            hit(
+                Section::Experience,
+                "Engineer at Acme",
+                "From 2018 to 2022 I worked as Engineer at Acme. I moved to working remotely in 2020.",
+                0.9,
+            ),
+            hit(
+                Section::Faq,
+                "Why did you leave your last job?",
+                "Acme was acquired in 2022 and ended remote roles. I wanted stricter correctness.",
+                0.8,
+            ),
+        ];
+        // "Leave" is in the FAQ's question, not in its answer: the answer's
+        // opening speaks to it all the same, and answers the second part.
+        let c = composer().compose(&request("Where did you work, and why did you leave?", hits));
+        assert!(c.text.contains("ended remote roles. [2]"), "{}", c.text);
     }
 
     #[test]
