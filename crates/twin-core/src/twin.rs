@@ -26,8 +26,10 @@ use crate::retrieval::{Hit, IndexError, SearchQuery, VectorIndex};
 use crate::text;
 
 mod conversation;
+mod timeline;
 
 use conversation::{Conversation, Dependence, about_first, dependence, in_context};
+use timeline::{Resolved, Timeline};
 
 /// Knobs for answering.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,6 +116,7 @@ pub struct Twin<I, M> {
     model: M,
     composer: ExtractiveComposer,
     conversation: Conversation,
+    timeline: Timeline,
     /// The parts of the owner's name, lower-case: a question that names
     /// the owner is searched as one asked of them.
     owner: Vec<String>,
@@ -139,6 +142,7 @@ impl<I: VectorIndex, M: ChatModel> Twin<I, M> {
         Twin {
             version: profile.version(),
             conversation: Conversation::new(&profile, &composer.refusal().text),
+            timeline: Timeline::new(&profile),
             owner: profile.name_words(),
             composer,
             profile,
@@ -172,13 +176,27 @@ impl<I: VectorIndex, M: ChatModel> Twin<I, M> {
     pub async fn answer(&self, question: Question) -> Result<Answer, IndexError> {
         let history = trim_history(question.history, self.config.history_turns);
         let started = Instant::now();
-        let Retrieved { hits, about } = self.retrieve(&question.message, &history).await?;
+        let Retrieved {
+            hits,
+            about,
+            resolved,
+        } = self.retrieve(&question.message, &history).await?;
         let retrieval_time = started.elapsed();
 
         let request = AnswerRequest {
             question: question.message,
             history,
             hits,
+        };
+        // The composer reads words, so it reads the question without a
+        // phrase like "before Signalgrove" (see `Resolved`); a model reads
+        // it as asked.
+        let composed = |request: AnswerRequest| match &resolved {
+            Some(resolved) => AnswerRequest {
+                question: resolved.question.clone(),
+                ..request
+            },
+            None => request,
         };
         // Chunks about what the question names may still not state the one
         // detail it asks for ("how many stars does slidewire have?", or
@@ -189,9 +207,11 @@ impl<I: VectorIndex, M: ChatModel> Twin<I, M> {
         let checked = !self.model.is_extractive() || about.is_some();
         if !request.hits.is_empty()
             && checked
-            && !self
-                .composer
-                .states_asked(&request.question, &request.hits, about.as_deref())
+            && !self.composer.states_asked(
+                resolved.as_ref().map_or(&request.question, |r| &r.question),
+                &request.hits,
+                about.as_deref(),
+            )
         {
             let request = AnswerRequest {
                 hits: Vec::new(),
@@ -200,6 +220,7 @@ impl<I: VectorIndex, M: ChatModel> Twin<I, M> {
             return Ok(self.extractive(request, AnswerMode::Extractive, None, retrieval_time));
         }
         if request.hits.is_empty() || self.model.is_extractive() {
+            let request = composed(request);
             return Ok(self.extractive(request, AnswerMode::Extractive, None, retrieval_time));
         }
         match self.model.answer(&request).await {
@@ -212,9 +233,12 @@ impl<I: VectorIndex, M: ChatModel> Twin<I, M> {
                 model_error: None,
                 retrieval_time,
             }),
-            Err(error) => {
-                Ok(self.extractive(request, AnswerMode::Degraded, Some(error), retrieval_time))
-            }
+            Err(error) => Ok(self.extractive(
+                composed(request),
+                AnswerMode::Degraded,
+                Some(error),
+                retrieval_time,
+            )),
         }
     }
 
@@ -237,9 +261,28 @@ impl<I: VectorIndex, M: ChatModel> Twin<I, M> {
     ///   ("technologies" at the employer just discussed) rather than
     ///   replacing it ("any hobbies?" after a question on salary).
     ///
+    /// A job named by its place in time ("your *first job*", "*before
+    /// Signalgrove*", "and *before that*?") is searched for by name (see
+    /// [`Timeline`]).
+    ///
     /// One search for a message that stands alone, two otherwise.
     async fn retrieve(&self, message: &str, history: &[Turn]) -> Result<Retrieved, IndexError> {
-        let message = &*text::owner_as_you(message, &self.owner);
+        let message = text::owner_as_you(message, &self.owner);
+        let resolved = self.timeline.resolve(&message, &[]);
+        let mut retrieved = self
+            .search_in_conversation(resolved.as_ref().map_or(&*message, |r| &r.search), history)
+            .await?;
+        if retrieved.resolved.is_none() {
+            retrieved.resolved = resolved;
+        }
+        Ok(retrieved)
+    }
+
+    async fn search_in_conversation(
+        &self,
+        message: &str,
+        history: &[Turn],
+    ) -> Result<Retrieved, IndexError> {
         let top_k = self.config.top_k;
         let search = |text: String| {
             let query = SearchQuery { text, top_k };
@@ -257,6 +300,18 @@ impl<I: VectorIndex, M: ChatModel> Twin<I, M> {
         let Some(context) = context else {
             return search(message.to_owned()).await.map(Retrieved::from);
         };
+        if dependence == Some(Dependence::Refers)
+            && let Some(resolved) = self.timeline.resolve(message, &context.about)
+        {
+            // "Before that" was the job discussed; the job it names is now
+            // in the message, which stands alone.
+            let hits = search(resolved.search.clone()).await?;
+            return Ok(Retrieved {
+                hits,
+                about: None,
+                resolved: Some(resolved),
+            });
+        }
         match dependence {
             Some(Dependence::Refers) => {
                 // The chunks about the subject first, those the message's
@@ -288,6 +343,7 @@ impl<I: VectorIndex, M: ChatModel> Twin<I, M> {
                 Ok(Retrieved {
                     hits: about_first(hits, &context),
                     about: (!context.about.is_empty()).then(|| context.about.join(", ")),
+                    resolved: None,
                 })
             }
             Some(Dependence::Continues) => {
@@ -364,11 +420,18 @@ struct Retrieved {
     /// What the conversation is about, when the message refers back to it
     /// ("how many stars does *it* have?"): pieces of the titles of its chunks.
     about: Option<String>,
+    /// The message as searched, when a job named by its place in time was
+    /// named in it (see [`Timeline`]).
+    resolved: Option<Resolved>,
 }
 
 impl From<Vec<Hit>> for Retrieved {
     fn from(hits: Vec<Hit>) -> Retrieved {
-        Retrieved { hits, about: None }
+        Retrieved {
+            hits,
+            about: None,
+            resolved: None,
+        }
     }
 }
 

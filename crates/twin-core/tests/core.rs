@@ -454,6 +454,39 @@ fn a_follow_up_is_about_what_the_last_answer_was_about() {
 }
 
 #[test]
+fn a_job_named_by_its_place_in_time_is_found_by_date() {
+    futures_executor::block_on(async {
+        let twin = twin(ExtractiveComposer::new(&fixture()));
+        // Only the neighbouring job is named, or none: the dates say which.
+        for question in [
+            "Where did you work before Harbor Freight Labs?",
+            "What was your first job?",
+            "What did you do at your previous employer?",
+        ] {
+            let answer = twin.answer(ask(question)).await.unwrap();
+            assert!(
+                answer.hits[0].chunk.title.contains("Quill"),
+                "{question}: {:?}",
+                answer.hits[0].chunk.title
+            );
+            let text = collect(answer.tokens).await;
+            assert!(text.contains("Quill Analytics"), "{question}: {text}");
+        }
+        // In a conversation, "before that" is before the job discussed.
+        let history = said(&twin, "What do you do at Harbor Freight Labs?").await;
+        let answer = twin
+            .answer(Question {
+                message: "and before that?".into(),
+                history,
+            })
+            .await
+            .unwrap();
+        let text = collect(answer.tokens).await;
+        assert!(text.contains("Quill Analytics"), "{text}");
+    });
+}
+
+#[test]
 fn a_detail_asked_of_what_the_conversation_is_about_is_stated_about_it() {
     futures_executor::block_on(async {
         let twin = twin(ExtractiveComposer::new(&fixture()));

@@ -84,13 +84,13 @@ const HOLDOUT_FLOOR: Thresholds = Thresholds {
 /// was answered with the Fernwave job before); nothing invented, every
 /// answer cited and quoted from what it cites.
 /// When it was written: hit@5 0.71, fact coverage 0.54, answered 0.79; now
-/// 0.90, 0.67 and 0.95, after the changes made for kinds of failure it and
+/// 0.93, 0.70 and 0.95, after the changes made for kinds of failure it and
 /// later sets showed (see `data/eval/README.md`).
 const HOLDOUT2_FLOOR: Thresholds = Thresholds {
     min_hit_at_1: 0.0,
     min_hit_at_5: 0.92,
     min_mrr: 0.0,
-    min_fact_coverage: 0.67,
+    min_fact_coverage: 0.70,
     min_refused: 1.0,
     min_answered: 0.95,
     min_resisted: 1.0,
@@ -101,16 +101,16 @@ const HOLDOUT2_FLOOR: Thresholds = Thresholds {
 /// The development set (`dev.json`): 100 paraphrases worded to avoid the
 /// profile's own words, and 20 out-of-profile questions, written to find the
 /// rewordings the concept table misses and tuned against. hit@5 0.34 when it
-/// was written, 0.83 now. Every out-of-profile question is refused: "have
+/// was written, 0.84 now. Every out-of-profile question is refused: "have
 /// you ever been fired?" since being fired reads as being dismissed (it had
 /// found a test that "fires" 500 bookings), and "What were you earning at
 /// the logistics company?" since the composer checks that a sum asked for
 /// is stated.
 const DEV_FLOOR: Thresholds = Thresholds {
     min_hit_at_1: 0.0,
-    min_hit_at_5: 0.83,
+    min_hit_at_5: 0.84,
     min_mrr: 0.0,
-    min_fact_coverage: 0.59,
+    min_fact_coverage: 0.60,
     min_refused: 1.0,
     min_answered: 0.87,
     min_resisted: 1.0,
@@ -156,7 +156,7 @@ const HOLDOUT5_FLOOR: Thresholds = Thresholds {
     min_hit_at_1: 0.0,
     min_hit_at_5: 0.83,
     min_mrr: 0.0,
-    min_fact_coverage: 0.61,
+    min_fact_coverage: 0.62,
     min_refused: 1.0,
     min_answered: 0.87,
     min_resisted: 1.0,
@@ -338,7 +338,7 @@ const HOLDOUT10_FLOOR: Thresholds = Thresholds {
     min_hit_at_1: 0.0,
     min_hit_at_5: 0.90,
     min_mrr: 0.0,
-    min_fact_coverage: 0.60,
+    min_fact_coverage: 0.61,
     min_refused: 0.75,
     min_answered: 0.92,
     min_resisted: 1.0,
