@@ -27,29 +27,34 @@ static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::
 /// "you"/"your", modal verbs, greetings and the verbs visitors wrap a question
 /// in ("tell me about", "can you describe", "do you like"). Dropping those is
 /// what lets "tell me about yourself" be recognised as a question with no
-/// topic at all.
+/// topic at all. Text speak for them is as common in a chat box ("u", "n",
+/// "w", "rn", "b4"), and so are their misspellings ("wher", "hav", "bein"),
+/// which typo correction never reaches: it corrects only to content words.
 #[rustfmt::skip]
 pub(crate) const STOP_WORDS: &[&str] = &[
     "a", "about", "above", "abt", "after", "again", "against", "ain", "all", "also", "am", "an",
-    "and", "any", "anybody", "anyone", "anything", "are", "aren", "arent", "as", "at", "bc", "be",
-    "because", "been", "before", "being", "below", "between", "both", "btw", "but", "by", "can",
-    "cant", "could", "couldn", "couldnt", "coz", "cuz", "d", "describe", "did", "didn", "didnt",
-    "do", "does", "doesn", "doesnt", "doing", "don", "dont", "down", "during", "each", "ever",
-    "everybody", "everyone", "everything", "explain", "few", "for", "from", "further", "go",
-    "goes", "going", "gone", "had", "hadn", "has", "hasn", "have", "haven", "having", "he",
-    "hello", "her", "here", "hers", "herself", "hey", "hi", "him", "himself", "his", "how", "hw",
-    "i", "if", "im", "imo", "in", "into", "is", "isn", "isnt", "it", "its", "itself", "ive",
-    "just", "know", "less", "let", "like", "ll", "m", "ma", "may", "me", "might", "mightn", "more",
-    "most", "much", "must", "mustn", "my", "myself", "needn", "no", "nobody", "nor", "not", "now",
-    "o", "of", "off", "ok", "okay", "on", "once", "one", "ones", "only", "or", "other", "our",
-    "ours", "ourselves", "out", "over", "own", "please", "pls", "plz", "r", "re", "really", "s",
-    "same", "say", "shall", "shan", "share", "she", "should", "shouldn", "so", "some", "somebody",
-    "someone", "something", "such", "t", "tbh", "tell", "than", "thank", "thanks", "that", "the",
-    "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this", "tho",
-    "those", "through", "to", "too", "u", "under", "until", "up", "ur", "us", "ve", "very", "was",
-    "wasn", "we", "went", "were", "weren", "what", "whats", "when", "where", "which", "while",
-    "who", "whom", "whose", "why", "will", "with", "won", "wont", "would", "wouldn", "wouldnt",
-    "y", "ya", "you", "youd", "youll", "your", "youre", "yours", "yourself", "yourselves", "youve",
+    "and", "any", "anybody", "anyone", "anything", "are", "aren", "arent", "as", "at", "b4",
+    "bc", "be", "because", "been", "before", "bein", "being", "below", "between", "both", "btw",
+    "but", "by", "can", "cant", "could", "couldn", "couldnt", "coz", "cud", "cuz", "d",
+    "describe", "did", "didn", "didnt", "do", "does", "doesn", "doesnt", "doing", "don", "dont",
+    "down", "dunno", "during", "each", "ever", "everybody", "everyone", "everything", "explain",
+    "few", "for", "from", "further", "gimme", "go", "goes", "going", "gone", "had", "hadn",
+    "has", "hasn", "hav", "have", "haven", "having", "he", "hello", "her", "here", "hers",
+    "herself", "hey", "hi", "him", "himself", "his", "how", "hw", "i", "idk", "if", "im", "imo",
+    "in", "into", "is", "isn", "isnt", "it", "its", "itself", "ive", "just", "know", "lemme",
+    "less", "let", "like", "ll", "lmk", "m", "ma", "may", "me", "might", "mightn", "more",
+    "most", "much", "must", "mustn", "my", "myself", "n", "needn", "ngl", "no", "nobody", "nor",
+    "not", "now", "o", "of", "off", "ok", "okay", "on", "once", "one", "ones", "only", "or",
+    "other", "our", "ours", "ourselves", "out", "over", "own", "please", "pls", "plz", "r",
+    "re", "really", "rn", "s", "same", "say", "shall", "shan", "share", "she", "should",
+    "shouldn", "shud", "so", "some", "somebody", "someone", "something", "such", "t", "tbh",
+    "tell", "than", "thank", "thanks", "that", "the", "their", "theirs", "them", "themselves",
+    "then", "there", "these", "they", "this", "tho", "those", "through", "thx", "to", "too",
+    "u", "under", "until", "up", "ur", "us", "ve", "versus", "very", "vs", "w", "was", "wasn",
+    "wat", "we", "wen", "went", "were", "weren", "what", "whats", "when", "wher", "where",
+    "which", "while", "who", "whom", "whose", "whr", "wht", "why", "will", "with", "won",
+    "wont", "would", "wouldn", "wouldnt", "wud", "wut", "y", "ya", "you", "youd", "youll",
+    "your", "youre", "yours", "yourself", "yourselves", "youve",
 ];
 
 /// Stop words that are also names in a technical profile. They stop only when

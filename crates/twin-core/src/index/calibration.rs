@@ -93,6 +93,11 @@ const COVERED: &[(&str, Section, &str)] = &[
     ("Where can I find your code online?", Section::Faq, "open source"),
     ("Why did you walk away from the freight company?", Section::Faq, "leave"),
     ("What do you get up to when you're not at a keyboard?", Section::Interests, "Interests"),
+    ("wher r u based n do u go into the office?", Section::Contact, "Location"),
+    ("how many yrs of exp w postgres?", Section::Skills, "Data"),
+    ("r u ok bein on cal?", Section::Faq, "on call"),
+    ("Which data stores do you know?", Section::Skills, "Data"),
+    ("How would you describe the way you work?", Section::Faq, "work style"),
 ];
 
 /// Questions the profile does not cover: nothing may come back.

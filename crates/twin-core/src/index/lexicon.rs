@@ -363,7 +363,7 @@ pub(super) const GROUPS: &[Group] = &[
         "passport", "nationality", "authorisation", "authorization", "eligible", "payroll",
     ]),
     theme(&[
-        "database", "databases", "db", "dbs", "rdbms", "datastore", "datastores",
+        "database", "databases", "db", "dbs", "rdbms", "datastore", "datastores", "storage",
     ]),
     theme(&[
         "observability", "monitoring", "telemetry", "alerting", "dashboards",
@@ -415,6 +415,19 @@ pub(super) const GROUPS: &[Group] = &[
     alias(&["postgresql", "postgres", "psql"]),
     alias(&["ai", "ml", "llm", "llms", "genai", "chatgpt", "gpt", "copilot"]),
     alias(&["cv", "resume", "résumé"]),
+    // Text speak for content words: "how many yrs of exp?", "ppl you managed".
+    alias(&["years", "yrs", "yr"]),
+    alias(&["months", "mos", "mths"]),
+    alias(&["weeks", "wks", "wk"]),
+    alias(&["hours", "hrs"]),
+    alias(&["experience", "exp", "yoe"]),
+    alias(&["people", "ppl"]),
+    alias(&["manager", "managers", "mgr", "mgrs"]),
+    alias(&["management", "mgmt"]),
+    alias(&["senior", "sr"]),
+    alias(&["junior", "jr"]),
+    alias(&["infrastructure", "infra"]),
+    alias(&["language", "languages", "lang", "langs"]),
 ];
 
 /// Multi-word phrases that mean one concept, rewritten before a query is
@@ -495,6 +508,10 @@ pub(super) const PHRASES: &[(&[&str], &str)] = &[
     (&["butts", "in", "seats"], "office"),
     (&["notice", "period"], "notice"),
     (&["day", "to", "day"], "role"),
+    (&["way", "you", "work"], "style"),
+    (&["data", "store"], "datastore"),
+    (&["data", "stores"], "datastore"),
+    (&["on", "cal"], "oncall"),
     (&["goes", "dark"], "outage"),
     (&["go", "dark"], "outage"),
     (&["went", "dark"], "outage"),
@@ -624,7 +641,7 @@ const WEAK_WORDS: &[&str] = &[
     "came", "carry", "carrying", "come", "comfortable", "compare", "compared", "comparison",
     "consider", "considering", "cope", "coping", "curious", "dealbreaker", "decent", "deep",
     "deliberately", "difference", "differences", "everyday", "exactly", "example", "examples",
-    "extra", "fave", "favorite", "favourite", "feel", "find", "fine", "forever", "gave",
+    "extra", "fav", "fave", "favorite", "favourite", "favs", "feel", "find", "fine", "forever", "gave",
     "generally", "get", "getting", "give", "given", "giving", "gonna", "good", "got", "gotta",
     "great", "happen", "happened", "happens", "happy", "help", "helped", "helps", "highest",
     "honest", "honestly", "hope", "hoped", "hopes", "hoping", "intentionally", "kind", "kinda",
