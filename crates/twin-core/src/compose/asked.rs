@@ -316,7 +316,7 @@ const AUXILIARIES: &[&str] = &[
 const FRAMING: &[&str] = &[
     "you", "your", "she", "her", "he", "his", "they", "their", "it", "its", "i", "my", "we",
     "our", "the", "a", "an", "this", "that", "these", "those", "actually", "exactly", "ever",
-    "really", "ultimately", "originally", "first",
+    "really", "ultimately", "originally", "first", "other", "another",
 ];
 
 /// Nouns for someone, some organisation, or a work or product that has a
@@ -796,19 +796,36 @@ fn names_the_one(sentence: &str, focus: &[QueryTerm], asked: &[String]) -> bool 
     struct Word {
         lower: String,
         stem: String,
+        /// Written as a name.
+        capital: bool,
         /// A name the question does not give.
         name: bool,
     }
     let mut words = Vec::new();
     text::for_each_raw_word(sentence, |raw, lower, sentence_start| {
         let stem = text::stem(lower);
-        let name = is_name(raw, lower, sentence_start) && !asked.contains(&stem);
+        let capital = is_name(raw, lower, sentence_start);
         words.push(Word {
             lower: lower.to_owned(),
+            capital,
+            name: capital && !asked.contains(&stem),
             stem,
-            name,
         });
     });
+    // A name the question gives in part is given: "Fernwave" gives
+    // "Fernwave Payments".
+    let mut start = 0;
+    while start < words.len() {
+        let end = (start..words.len())
+            .find(|&j| !words[j].capital)
+            .unwrap_or(words.len());
+        if words[start..end].iter().any(|w| asked.contains(&w.stem)) {
+            for w in &mut words[start..end] {
+                w.name = false;
+            }
+        }
+        start = end + 1;
+    }
     let named = |from: usize, to: usize| {
         words[from.min(words.len())..to.min(words.len())]
             .iter()
@@ -847,7 +864,24 @@ fn names_the_one(sentence: &str, focus: &[QueryTerm], asked: &[String]) -> bool 
             }
             continue;
         }
-        return named(0, words.len());
+        // The word itself, undescribed: its name stands beside it ("Ana
+        // Silva, my manager", "my manager Ana Silva"), not anywhere in the
+        // sentence ("Staff Software Engineer at Fernwave *Payments*" does
+        // not name the other staff engineer). A word written as part of a
+        // name is that name: "Staff Software Engineer" is a title, not the
+        // name of a staff engineer.
+        let mut first = i;
+        let mut last = i;
+        if word.capital {
+            while first > 0 && words[first - 1].capital {
+                first -= 1;
+            }
+            while last + 1 < words.len() && words[last + 1].capital {
+                last += 1;
+            }
+        }
+        return named(first.saturating_sub(NAME_WITHIN), first)
+            || named(last + 1, last + 1 + NAME_WITHIN);
     }
     !found && named(0, words.len())
 }
@@ -1235,6 +1269,32 @@ mod tests {
         // and Costa da Caparica is no gym.
         assert!(!states(question, &interests));
         assert!(states(question, &named));
+    }
+
+    #[test]
+    fn a_title_does_not_name_one_who_holds_it() {
+        let states = |question: &str, text: &str| {
+            let job = chunk(
+                Section::Experience,
+                "Staff Engineer at Quillworks Labs",
+                text,
+            );
+            let chunks = [&job];
+            stated_by(question, &content_stems("Quillworks Labs"), &chunks)
+        };
+        let text = "I work as Staff Software Engineer at Quillworks Labs in Lisbon. I'm one \
+                    of two staff engineers there.";
+        // "Software" is part of the title, "Labs" of the name the question
+        // gives, and Lisbon is where, well past the title: none names the
+        // other staff engineer.
+        assert!(!states(
+            "Who is the other staff engineer at Quillworks?",
+            text
+        ));
+        assert!(states(
+            "Who is the other staff engineer at Quillworks?",
+            "I'm one of two staff engineers; the other is Ana Silva."
+        ));
     }
 
     #[test]
