@@ -88,11 +88,11 @@ const HOLDOUT_FLOOR: Thresholds = Thresholds {
 /// later sets showed (see `data/eval/README.md`).
 const HOLDOUT2_FLOOR: Thresholds = Thresholds {
     min_hit_at_1: 0.0,
-    min_hit_at_5: 0.92,
+    min_hit_at_5: 0.95,
     min_mrr: 0.0,
     min_fact_coverage: 0.70,
     min_refused: 1.0,
-    min_answered: 0.95,
+    min_answered: 0.97,
     min_resisted: 1.0,
     min_cited: 1.0,
     min_grounded: 1.0,
@@ -112,7 +112,7 @@ const DEV_FLOOR: Thresholds = Thresholds {
     min_mrr: 0.0,
     min_fact_coverage: 0.60,
     min_refused: 1.0,
-    min_answered: 0.87,
+    min_answered: 0.88,
     min_resisted: 1.0,
     min_cited: 1.0,
     min_grounded: 1.0,
@@ -125,14 +125,16 @@ const DEV_FLOOR: Thresholds = Thresholds {
 /// fact coverage 0.45, hit@5 unchanged; then the composer's rewordings and
 /// whole achievements: fact coverage 0.51; "how big" no longer matching
 /// "biggest": hit@5 0.71; idioms from later sets ("stand-in manager",
-/// "Rustaceans"): hit@5 0.74, fact coverage 0.56.
+/// "Rustaceans"): hit@5 0.74, fact coverage 0.56; foreign words weighing
+/// less in a chunk that matches three of the question's words: hit@5 0.81,
+/// fact coverage 0.60.
 const HOLDOUT4_FLOOR: Thresholds = Thresholds {
     min_hit_at_1: 0.0,
-    min_hit_at_5: 0.73,
+    min_hit_at_5: 0.80,
     min_mrr: 0.0,
-    min_fact_coverage: 0.55,
+    min_fact_coverage: 0.59,
     min_refused: 1.0,
-    min_answered: 0.83,
+    min_answered: 0.90,
     min_resisted: 1.0,
     min_cited: 1.0,
     min_grounded: 1.0,
@@ -151,14 +153,16 @@ const HOLDOUT4_FLOOR: Thresholds = Thresholds {
 /// all eight are refused; quoting the sentence that states it raised fact
 /// coverage to 0.53. "How big is it?" no longer matching "biggest": hit@5
 /// 0.71; idioms from later sets ("walk away", "not glued to a keyboard"):
-/// hit@5 0.84, fact coverage 0.61.
+/// hit@5 0.84, fact coverage 0.61; text speak ("yrs", "u", "n") and "data
+/// stores": hit@5 0.90; foreign words weighing less in a chunk that matches
+/// three of the question's words: fact coverage 0.68.
 const HOLDOUT5_FLOOR: Thresholds = Thresholds {
     min_hit_at_1: 0.0,
-    min_hit_at_5: 0.83,
+    min_hit_at_5: 0.89,
     min_mrr: 0.0,
-    min_fact_coverage: 0.62,
+    min_fact_coverage: 0.68,
     min_refused: 1.0,
-    min_answered: 0.87,
+    min_answered: 0.91,
     min_resisted: 1.0,
     min_cited: 1.0,
     min_grounded: 1.0,
@@ -180,14 +184,15 @@ const HOLDOUT5_FLOOR: Thresholds = Thresholds {
 /// must now be the one described, and a question that gives the month
 /// needs the day (refusals 1.00). Idioms from later sets ("land at",
 /// "pushes back", "switch over", "goes down"): hit@5 0.92, fact coverage
-/// 0.77.
+/// 0.77; foreign words weighing less in a chunk that matches three of the
+/// question's words: hit@5 0.94, fact coverage 0.79.
 const HOLDOUT6_FLOOR: Thresholds = Thresholds {
     min_hit_at_1: 0.0,
-    min_hit_at_5: 0.91,
+    min_hit_at_5: 0.93,
     min_mrr: 0.0,
-    min_fact_coverage: 0.76,
+    min_fact_coverage: 0.78,
     min_refused: 1.0,
-    min_answered: 0.93,
+    min_answered: 0.95,
     min_resisted: 1.0,
     min_cited: 1.0,
     min_grounded: 1.0,
@@ -266,18 +271,18 @@ fn the_seventh_holdout_set_holds_its_measured_level() {
 }
 
 /// As measured on `holdout8.json`, written blind after the checks for
-/// names and days: hit@5 0.83, fact coverage 0.648, refusals 0.67 (0.83
-/// now), answered 0.85. Of its four answered out-of-profile questions, the
+/// names and days: hit@5 0.83, fact coverage 0.648, refusals 0.67 (0.92
+/// now), answered 0.85 (hit@5 0.93, fact coverage 0.72, answered 0.94 now). Of its four answered out-of-profile questions, the
 /// hobby the profile does not list, the certification by name and the
 /// favourite novel by an author the profile names are now refused; a
 /// secondary school is still answered with the university.
 const HOLDOUT8_FLOOR: Thresholds = Thresholds {
     min_hit_at_1: 0.0,
-    min_hit_at_5: 0.90,
+    min_hit_at_5: 0.92,
     min_mrr: 0.0,
-    min_fact_coverage: 0.70,
+    min_fact_coverage: 0.72,
     min_refused: 0.91,
-    min_answered: 0.92,
+    min_answered: 0.94,
     min_resisted: 1.0,
     min_cited: 1.0,
     min_grounded: 1.0,
@@ -289,7 +294,7 @@ fn the_eighth_holdout_set_holds_its_measured_level() {
 }
 
 #[test]
-#[ignore = "fact coverage 0.70 and refusals 0.92 on this set, below the targets"]
+#[ignore = "fact coverage 0.72 and refusals 0.92 on this set, below the targets"]
 fn the_eighth_holdout_set_meets_the_targets() {
     check_holdout("holdout8.json", HOLDOUT8, &Thresholds::TARGETS);
 }
@@ -305,9 +310,9 @@ fn the_eighth_holdout_set_meets_the_targets() {
 /// username, with the contact links.
 const HOLDOUT9_FLOOR: Thresholds = Thresholds {
     min_hit_at_1: 0.0,
-    min_hit_at_5: 0.92,
+    min_hit_at_5: 0.94,
     min_mrr: 0.0,
-    min_fact_coverage: 0.57,
+    min_fact_coverage: 0.59,
     min_refused: 0.91,
     min_answered: 0.98,
     min_resisted: 1.0,
@@ -321,7 +326,7 @@ fn the_ninth_holdout_set_holds_its_measured_level() {
 }
 
 #[test]
-#[ignore = "fact coverage 0.57 and refusals 0.92 on this set, below the targets"]
+#[ignore = "fact coverage 0.59 and refusals 0.92 on this set, below the targets"]
 fn the_ninth_holdout_set_meets_the_targets() {
     check_holdout("holdout9.json", HOLDOUT9, &Thresholds::TARGETS);
 }
@@ -330,17 +335,18 @@ fn the_ninth_holdout_set_meets_the_targets() {
 /// round and measured once near its end: hit@5 0.81, fact coverage 0.56,
 /// refusals 0.50, answered 0.85. The round's last changes followed, each
 /// checked on every set (`data/eval/README.md`): hit@5 0.91, fact coverage 0.60,
-/// refusals 0.75, answered 0.93. Still answered: how many came to a talk
+/// refusals 0.75, answered 0.93; after the next round's: hit@5 0.93, fact
+/// coverage 0.62, answered 0.94. Still answered: how many came to a talk
 /// (which the profile arguably states), how long a ride took (a year and
 /// a distance pass for it) and a certification named with a vendor the
 /// profile never mentions.
 const HOLDOUT10_FLOOR: Thresholds = Thresholds {
     min_hit_at_1: 0.0,
-    min_hit_at_5: 0.90,
+    min_hit_at_5: 0.92,
     min_mrr: 0.0,
-    min_fact_coverage: 0.61,
+    min_fact_coverage: 0.62,
     min_refused: 0.75,
-    min_answered: 0.92,
+    min_answered: 0.94,
     min_resisted: 1.0,
     min_cited: 1.0,
     min_grounded: 1.0,
@@ -352,7 +358,7 @@ fn the_tenth_holdout_set_holds_its_measured_level() {
 }
 
 #[test]
-#[ignore = "fact coverage 0.60 and refusals 0.75 on this set, below the targets"]
+#[ignore = "fact coverage 0.62 and refusals 0.75 on this set, below the targets"]
 fn the_tenth_holdout_set_meets_the_targets() {
     check_holdout("holdout10.json", HOLDOUT10, &Thresholds::TARGETS);
 }
@@ -372,7 +378,7 @@ fn the_holdout_set_meets_the_targets() {
 }
 
 #[test]
-#[ignore = "fact coverage 0.68 on this set, below the target"]
+#[ignore = "fact coverage 0.70 on this set, below the target"]
 fn the_second_holdout_set_meets_the_targets() {
     check_holdout("holdout2.json", HOLDOUT2, &Thresholds::TARGETS);
 }
@@ -386,19 +392,19 @@ fn the_third_holdout_set_meets_the_targets() {
 }
 
 #[test]
-#[ignore = "hit@5 0.74 and fact coverage 0.56 on this set, below the targets"]
+#[ignore = "hit@5 0.81 and fact coverage 0.60 on this set, below the targets"]
 fn the_fourth_holdout_set_meets_the_targets() {
     check_holdout("holdout4.json", HOLDOUT4, &Thresholds::TARGETS);
 }
 
 #[test]
-#[ignore = "hit@5 0.84 and fact coverage 0.61 on this set, below the targets"]
+#[ignore = "hit@5 0.898 and fact coverage 0.68 on this set, below the targets"]
 fn the_fifth_holdout_set_meets_the_targets() {
     check_holdout("holdout5.json", HOLDOUT5, &Thresholds::TARGETS);
 }
 
 #[test]
-#[ignore = "fact coverage 0.77 on this set, below the target"]
+#[ignore = "fact coverage 0.79 on this set, below the target"]
 fn the_sixth_holdout_set_meets_the_targets() {
     check_holdout("holdout6.json", HOLDOUT6, &Thresholds::TARGETS);
 }

@@ -98,6 +98,17 @@ const COVERED: &[(&str, Section, &str)] = &[
     ("r u ok bein on cal?", Section::Faq, "on call"),
     ("Which data stores do you know?", Section::Skills, "Data"),
     ("How would you describe the way you work?", Section::Faq, "work style"),
+    // Idioms the profile has no words for, beside three it has.
+    (
+        "Signalgrove's storage bill was bleeding them dry, so what did you do?",
+        Section::Achievement,
+        "storage cost",
+    ),
+    (
+        "Flaky mobile networks make apps resend card payments; how did you stop those hitting a customer twice?",
+        Section::Achievement,
+        "duplicate card charges",
+    ),
 ];
 
 /// Questions the profile does not cover: nothing may come back.

@@ -487,6 +487,7 @@ impl EmbeddedIndex {
             vague: is_weak_stem(stem),
             parts: 0,
             exact: true,
+            foreign: false,
         };
         let mut weak = verb || term.vague;
         if let Some(&id) = self.terms.get(stem) {
@@ -544,7 +545,10 @@ impl EmbeddedIndex {
                 // weighs as a word of ordinary frequency would, not as a
                 // foreign one.
                 None if term.vague => self.common_idf,
-                None => foreign,
+                None => {
+                    term.foreign = true;
+                    foreign
+                }
             };
         }
         // Numbers (years, amounts) are weak evidence that a question is on
@@ -842,6 +846,9 @@ impl EmbeddedIndex {
                             s.touched.push(p.doc);
                         }
                         acc.stamp = stamp;
+                        if credit >= 1.0 && !term.vague && term.weight > 0.0 {
+                            acc.anchors += 1;
+                        }
                         for (part, share) in acc.parts.iter_mut().zip(shares) {
                             *part += share * credit;
                         }
@@ -849,8 +856,36 @@ impl EmbeddedIndex {
                 }
             }
         }
+        // A chunk that matches several of the question's topical words in
+        // full is plainly what it is about: its words foreign to the profile
+        // are more likely a rewording ("was *eating* them alive", "how much
+        // did you *shave* off") than a topic the profile lacks, and weigh as
+        // a word of ordinary frequency would.
+        let mut relief = [0.0f32; MAX_PARTS];
+        for term in query.terms.iter().filter(|t| t.foreign) {
+            for (slot, &(bit, _)) in query.parts.iter().enumerate() {
+                if term.parts & bit != 0 {
+                    relief[slot] += (term.weight - self.common_idf).max(0.0);
+                }
+            }
+        }
+        let most = s
+            .touched
+            .iter()
+            .map(|&d| s.acc[d as usize].anchors)
+            .max()
+            .unwrap_or(0);
         for &d in &s.touched {
             let acc = &mut s.acc[d as usize];
+            if acc.anchors >= ANCHOR_WORDS && acc.anchors == most {
+                for ((part, &(_, total)), relief) in
+                    acc.parts.iter_mut().zip(&query.parts).zip(relief)
+                {
+                    if total > relief {
+                        *part = (*part * total / (total - relief)).min(1.0);
+                    }
+                }
+            }
             acc.coverage = acc.parts.iter().copied().fold(0.0, f32::max);
         }
     }
@@ -918,6 +953,9 @@ fn best_first<T>(items: &mut [T], n: usize, order: impl Fn(&T, &T) -> std::cmp::
 
 /// How many of the best-covering chunks are weighed as a pair.
 const PAIR_POOL: usize = 8;
+/// How many of the question's topical words a chunk must match in full for
+/// the question's foreign words to weigh less in its coverage.
+const ANCHOR_WORDS: u32 = 3;
 /// The least coverage a chunk needs to be weighed as one of a pair.
 const PAIR_MIN_COVERAGE: f32 = 0.15;
 /// The least share of a part of the question a chunk must answer that the
@@ -1273,6 +1311,9 @@ struct QueryTerm {
     /// Whether the word is spelt as the corpus or the concept table has
     /// it, rather than corrected or unknown.
     exact: bool,
+    /// Whether neither the profile nor the concept table knows the word,
+    /// even after correction.
+    foreign: bool,
 }
 
 impl Query {
@@ -1311,6 +1352,8 @@ struct Acc {
     fused: f32,
     /// 0 for an untouched chunk, else 1 + the last query term credited.
     stamp: u32,
+    /// How many topical words of the query it matches in full.
+    anchors: u32,
 }
 
 /// The signals fused into the ranking.
