@@ -98,6 +98,9 @@ const COVERED: &[(&str, Section, &str)] = &[
     ("r u ok bein on cal?", Section::Faq, "on call"),
     ("Which data stores do you know?", Section::Skills, "Data"),
     ("How would you describe the way you work?", Section::Faq, "work style"),
+    ("Do you do any moonlighting?", Section::Faq, "freelance"),
+    ("Tell me about a time you fell short.", Section::Faq, "biggest failure"),
+    ("What do you do when you butt heads with someone?", Section::Faq, "disagreements"),
     // Idioms the profile has no words for, beside three it has.
     (
         "Signalgrove's storage bill was bleeding them dry, so what did you do?",
