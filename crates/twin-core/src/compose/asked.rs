@@ -47,6 +47,8 @@ pub(super) enum Wants {
     Date,
     /// "on which exact day in February": a month with its day.
     Day,
+    /// "in which month of 2024": a month; the year is no answer.
+    Month,
     /// "how many", "how big", "what percentage": a quantity.
     Number,
     /// "how long": a duration, or the dates that bound it.
@@ -63,6 +65,7 @@ pub(super) enum Wants {
 pub(super) struct Holds {
     pub date: bool,
     pub day: bool,
+    pub month: bool,
     pub weekday: bool,
     pub number: bool,
     pub money: bool,
@@ -93,6 +96,7 @@ impl Holds {
                 holds.number = true;
             }
             holds.day |= (month && after_day) || (day && after_month);
+            holds.month |= month;
             holds.weekday |= WEEKDAYS.contains(&lower.as_str());
             if after_number && CURRENCIES.contains(&lower.as_str()) {
                 holds.money = true;
@@ -114,6 +118,7 @@ impl Holds {
         match wants {
             Wants::Date => self.date || self.weekday,
             Wants::Day => self.day,
+            Wants::Month => self.month,
             Wants::Number => self.number,
             Wants::Span => self.date || self.number,
             Wants::Money => self.money,
@@ -207,11 +212,13 @@ pub(super) fn wants(question: &str) -> Option<Wants> {
     };
     if after_how(&["long"]) {
         Some(Wants::Span)
+    } else if after_what(&["month"]) {
+        Some(Wants::Month)
     } else if has("when")
         || has("earliest")
         || has("soonest")
         || after_how(&["soon"])
-        || after_what(&["year", "month", "date"])
+        || after_what(&["year", "date"])
     {
         Some(Wants::Date)
     } else if let Some(amount) = amount(&words) {
@@ -288,6 +295,13 @@ fn asks_date(words: &[&str]) -> bool {
                 || p == ["how", "soon"]
         })
         || (what && words.iter().any(|w| matches!(*w, "earliest" | "soonest")))
+}
+
+/// Whether a part asks for the month: "which month", "what month".
+fn asks_month(words: &[&str]) -> bool {
+    let lead = &words[..words.len().min(5)];
+    lead.windows(2)
+        .any(|p| matches!(p[0], "what" | "which") && p[1] == "month")
 }
 
 /// Whether a part asks for the day itself: "which day", "what exact date",
@@ -482,6 +496,18 @@ impl Ask {
             .iter()
             .any(|w| is_year(w) || (MONTHS.contains(w) && *w != "may"))
             || words.windows(3).any(|w| w == ["of", "the", "month"]);
+        // "In which month of 2024...?" takes a month: the year is the
+        // question's.
+        if asks_month(&words) {
+            return Some(Ask {
+                holds: Some(Wants::Month),
+                focus: Vec::new(),
+                context: Vec::new(),
+                names,
+                counted: false,
+                asked: None,
+            });
+        }
         let asks_day = asks_day(&words);
         if asks_day && gives_date {
             return Some(Ask {
@@ -652,7 +678,7 @@ impl Check {
     /// Whether `s` states what the part asks.
     fn states(&self, s: &super::Sentence) -> bool {
         match self.ask.holds {
-            Some(when @ (Wants::Date | Wants::Day)) => s.holds.answers(when),
+            Some(when @ (Wants::Date | Wants::Day | Wants::Month)) => s.holds.answers(when),
             Some(holds) => {
                 s.holds.answers(holds)
                     && (self.focus.is_empty()
@@ -1272,6 +1298,25 @@ mod tests {
     }
 
     #[test]
+    fn which_month_needs_a_month() {
+        let states = |question: &str, text: &str| {
+            let talk = chunk(Section::Project, "Talk: quillpad internals", text);
+            let chunks = [&talk];
+            stated_by(question, &content_stems("quillpad"), &chunks)
+        };
+        let question = "In which month of 2024 did you give the quillpad talk?";
+        // The year is the question's own.
+        assert!(!states(
+            question,
+            "I gave the quillpad talk at RustFest in 2024."
+        ));
+        assert!(states(
+            question,
+            "I gave the quillpad talk at RustFest in May 2024."
+        ));
+    }
+
+    #[test]
     fn a_title_does_not_name_one_who_holds_it() {
         let states = |question: &str, text: &str| {
             let job = chunk(
@@ -1411,6 +1456,8 @@ mod tests {
             ("How much are you paid at Acme?", Some(Wants::Money)),
             ("What were you earning there?", Some(Wants::Money)),
             ("How much money did you save them?", Some(Wants::Number)),
+            ("Which month did you join Acme?", Some(Wants::Month)),
+            ("What year did you join Acme?", Some(Wants::Date)),
             ("How did you cut costs?", None),
             ("What do you do?", None),
         ] {
@@ -1424,9 +1471,11 @@ mod tests {
             Holds::of("From April 2016 to August 2018 I worked at Acme."),
             Holds {
                 date: true,
+                month: true,
                 ..Holds::default()
             }
         );
+        assert!(!Holds::of("From 2016 to 2018 I worked at Acme.").month);
         assert_eq!(
             Holds::of("It grew to 45 people, about three times its size."),
             Holds {

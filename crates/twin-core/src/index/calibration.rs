@@ -98,6 +98,7 @@ const COVERED: &[(&str, Section, &str)] = &[
     ("r u ok bein on cal?", Section::Faq, "on call"),
     ("Which data stores do you know?", Section::Skills, "Data"),
     ("How would you describe the way you work?", Section::Faq, "work style"),
+    ("In which month did you join Fernwave?", Section::Experience, "Fernwave"),
     ("Do you do any moonlighting?", Section::Faq, "freelance"),
     ("Tell me about a time you fell short.", Section::Faq, "biggest failure"),
     ("What do you do when you butt heads with someone?", Section::Faq, "disagreements"),

@@ -347,6 +347,7 @@ impl EmbeddedIndex {
         // rather than naming its topic, so it counts as a weak word.
         let mut after_subject = false;
         let mut after_how = false;
+        let mut after_which = false;
         for QueryWord {
             lower,
             stop,
@@ -378,8 +379,13 @@ impl EmbeddedIndex {
             // for a count: the measure says what kind of answer is wanted,
             // not what it is about, and "the *biggest* failure" is no
             // answer to it. It is read as a stop word.
-            let measure = after_how && HOW_MEASURES.contains(&lower.as_str());
+            // So does the unit after "which" or "what": "in *which month*
+            // did you join?" asks for a date, and "every month or two" is
+            // no answer to it.
+            let measure = (after_how && HOW_MEASURES.contains(&lower.as_str()))
+                || (after_which && WHICH_UNITS.contains(&lower.as_str()));
             after_how = lower == "how";
+            after_which = matches!(lower.as_str(), "which" | "what");
             after_subject = match lower.as_str() {
                 "you" | "i" | "we" => true,
                 _ if *stop => after_subject && ADVERBS.contains(&lower.as_str()),
@@ -1077,6 +1083,9 @@ const HOW_MEASURES: &[&str] = &[
     "big", "bigger", "busy", "deep", "far", "frequently", "good", "large", "larger", "many",
     "much", "often", "small", "well",
 ];
+
+/// The units of time a "which" or "what" asks for ("which *month*").
+const WHICH_UNITS: &[&str] = &["date", "day", "month", "week", "year"];
 
 /// True for a number of one or two digits ("2" in "2+2", "5" in "4.5 out
 /// of 5"): too common in chunks and too vague in questions to match on.
