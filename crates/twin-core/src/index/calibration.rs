@@ -99,6 +99,10 @@ const COVERED: &[(&str, Section, &str)] = &[
     ("Which data stores do you know?", Section::Skills, "Data"),
     ("How would you describe the way you work?", Section::Faq, "work style"),
     ("In which month did you join Fernwave?", Section::Experience, "Fernwave"),
+    // A place the profile does not name, in a question about where someone
+    // works.
+    ("We're a Paris company; would you need a visa to work for us?", Section::Faq, "visa"),
+    ("Could you overlap with a team in Sydney?", Section::Faq, "remotely"),
     ("Do you do any moonlighting?", Section::Faq, "freelance"),
     ("Tell me about a time you fell short.", Section::Faq, "biggest failure"),
     ("What do you do when you butt heads with someone?", Section::Faq, "disagreements"),
@@ -151,6 +155,9 @@ const NOT_COVERED: &[&str] = &[
     "Were you ever laid off?",
     // Not the load test that "fires 500 concurrent bookings".
     "Have you ever been fired?",
+    // Anywhere else a place is as foreign as any word.
+    "Have you worked in Japan?",
+    "Can you speak Spanish? Most of our merchants are in Madrid.",
 ];
 
 fn titles(hits: &[Hit]) -> Vec<String> {

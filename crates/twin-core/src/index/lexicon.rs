@@ -691,6 +691,69 @@ const WEAK_WORDS: &[&str] = &[
     "willing", "wonder", "wondering",
 ];
 
+/// Places: cities and countries a visitor names to say where *they* are
+/// ("we're a London company", "our team sits in Warsaw", "would you move to
+/// Amsterdam?"). A place the profile does not name frames such a question
+/// as a weak word does; it is no sign that the question is off topic, and
+/// no answer either: a question about nothing but a place ("have you been
+/// to Tokyo?") has no topic. Places the profile names are its own words and
+/// match as any word does. Kept sorted (a test checks).
+#[rustfmt::skip]
+pub(super) const PLACES: &[&str] = &[
+    "africa", "america", "amsterdam", "apac", "argentina", "asia", "athens", "atlanta",
+    "austin", "australia", "austria", "balkans", "bangalore", "bangkok", "barcelona", "basel",
+    "beijing", "belgium", "belgrade", "bengaluru", "bern", "bilbao", "birmingham", "bogota",
+    "bologna", "bordeaux", "boston", "bratislava", "brazil", "brighton", "brisbane", "bristol",
+    "brno", "brussels", "bucharest", "budapest", "bulgaria", "cairo", "calgary", "canada",
+    "chicago", "chile", "china", "cluj", "cologne", "colombia", "copenhagen", "cork", "croatia",
+    "cyprus", "czechia", "dallas", "delhi", "denmark", "denver", "dresden", "dubai", "dublin",
+    "dusseldorf", "edinburgh", "egypt", "eindhoven", "emea", "england", "estonia", "europe",
+    "finland", "florence", "france", "frankfurt", "geneva", "genoa", "ghent", "glasgow",
+    "gothenburg", "graz", "greece", "hanover", "helsinki", "holland", "houston", "hungary",
+    "hyderabad", "iceland", "india", "indonesia", "ireland", "israel", "istanbul", "italy",
+    "jakarta", "japan", "johannesburg", "karlsruhe", "katowice", "kenya", "kiev", "korea",
+    "krakow", "kyiv", "lagos", "latam", "latvia", "leeds", "leipzig", "lille", "lima", "linz",
+    "lithuania", "liverpool", "ljubljana", "lodz", "london", "luxembourg", "lyon", "madrid",
+    "malaga", "malta", "manchester", "marseille", "melbourne", "mexico", "miami", "milan",
+    "minsk", "montreal", "morocco", "moscow", "mumbai", "munich", "nairobi", "nantes", "naples",
+    "netherlands", "newcastle", "nigeria", "nordics", "norway", "nuremberg", "oslo", "ottawa",
+    "oxford", "pakistan", "paris", "philadelphia", "philippines", "pittsburgh", "porto",
+    "poznan", "prague", "pune", "reykjavik", "riga", "romania", "rome", "rotterdam", "russia",
+    "salzburg", "scandinavia", "scotland", "seattle", "seoul", "serbia", "seville", "shanghai",
+    "shenzhen", "singapore", "slovakia", "slovenia", "sofia", "stockholm", "strasbourg",
+    "stuttgart", "sweden", "switzerland", "sydney", "taiwan", "tallinn", "tbilisi", "thailand",
+    "tokyo", "toronto", "toulouse", "turin", "uae", "ukraine", "usa", "utrecht", "valencia",
+    "vancouver", "venice", "vienna", "vietnam", "vilnius", "wales", "warsaw", "wellington",
+    "wroclaw", "york", "zagreb", "zurich",
+];
+
+/// True for a place of [`PLACES`] (lower-case input).
+pub(super) fn is_place(lower: &str) -> bool {
+    PLACES.binary_search(&lower).is_ok()
+}
+
+/// The groups of questions about where someone works: moving and remote
+/// work, time zones, and the right to work in a country.
+static WHERE_GROUPS: LazyLock<Vec<u16>> = LazyLock::new(|| {
+    ["relocate", "timezone", "visa"]
+        .iter()
+        .flat_map(|word| {
+            GROUPS_BY_STEM
+                .get(&text::stem(word))
+                .cloned()
+                .unwrap_or_default()
+        })
+        .collect()
+});
+
+/// True for the stem of a word that asks where someone works ("move",
+/// "relocate", "visa", "timezone").
+pub(super) fn is_where_stem(stem: &str) -> bool {
+    GROUPS_BY_STEM
+        .get(stem)
+        .is_some_and(|groups| groups.iter().any(|g| WHERE_GROUPS.contains(g)))
+}
+
 /// The stems of [`WEAK_WORDS`], sorted.
 static WEAK_STEMS: LazyLock<Vec<String>> = LazyLock::new(|| {
     let mut stems: Vec<String> = WEAK_WORDS.iter().map(|w| text::stem(w)).collect();
@@ -1052,6 +1115,14 @@ mod tests {
         sorted.sort_unstable();
         sorted.dedup();
         assert_eq!(WEAK_WORDS, sorted.as_slice());
+    }
+
+    #[test]
+    fn places_are_sorted() {
+        let mut sorted = PLACES.to_vec();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(PLACES, sorted.as_slice());
     }
 
     #[test]

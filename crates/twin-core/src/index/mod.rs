@@ -44,7 +44,8 @@ use std::sync::{LazyLock, Mutex, OnceLock, PoisonError};
 use hash::FxBuildHasher;
 pub(crate) use lexicon::osa_distance;
 use lexicon::{
-    GROUP_STEMS, GROUPS, GROUPS_BY_STEM, Group, KIND_STEMS, Lexicon, Meaning, PHRASES, is_weak_stem,
+    GROUP_STEMS, GROUPS, GROUPS_BY_STEM, Group, KIND_STEMS, Lexicon, Meaning, PHRASES, is_place,
+    is_weak_stem, is_where_stem,
 };
 
 use crate::chunk::{Chunk, Section};
@@ -433,6 +434,20 @@ impl EmbeddedIndex {
         // "How old are you?" has a topic the profile lacks, and its one word
         // would match any chunk that says "old": a question (or a part of
         // one) of weak words only matches nothing.
+        // A place says where the visitor is when the question is about
+        // where someone works: "would you move to Amsterdam?", "we're a
+        // London company: can you be on our payroll?". Anywhere else it is
+        // as foreign as any word: "a lot of our merchants are in Madrid" is
+        // not about the merchants the profile speaks of.
+        if stems
+            .iter()
+            .any(|(stem, term)| term.is_some() && is_where_stem(stem))
+        {
+            for term in terms.iter_mut().filter(|t| t.place) {
+                term.weight = self.common_idf;
+                term.foreign = false;
+            }
+        }
         let mut parts = Vec::new();
         for p in 0..MAX_PARTS {
             let bit = 1u8 << p;
@@ -494,6 +509,7 @@ impl EmbeddedIndex {
             parts: 0,
             exact: true,
             foreign: false,
+            place: false,
         };
         let mut weak = verb || term.vague;
         if let Some(&id) = self.terms.get(stem) {
@@ -502,6 +518,14 @@ impl EmbeddedIndex {
             self.expand(stem, 1.0, &mut term.variants);
         } else if GROUPS_BY_STEM.contains_key(stem) {
             self.expand(stem, 1.0, &mut term.variants);
+        } else if is_place(lower) {
+            // A place the profile does not name: foreign, unless the
+            // question is about where someone works (see `PLACES` and
+            // `analyse`).
+            term.exact = false;
+            term.place = true;
+            term.foreign = true;
+            term.weight = foreign;
         } else if is_manner_adverb(lower) {
             // An adverb neither the profile nor the concept table knows
             // ("deliberately", "realistically") says how something is done,
@@ -1320,6 +1344,8 @@ struct QueryTerm {
     /// Whether the word is spelt as the corpus or the concept table has
     /// it, rather than corrected or unknown.
     exact: bool,
+    /// Whether it is a place the profile does not name.
+    place: bool,
     /// Whether neither the profile nor the concept table knows the word,
     /// even after correction.
     foreign: bool,
