@@ -184,7 +184,8 @@ const CURRENCIES: &[&str] = &[
 const MONEY_WORDS: &[&str] = &[
     "salary", "salaries", "pay", "paid", "paying", "earn", "earns", "earned", "earning",
     "earnings", "raise", "raised", "compensation", "income", "wage", "wages", "valuation",
-    "valued", "worth", "funding", "funded", "revenue", "price", "money", "rate",
+    "valued", "worth", "funding", "funded", "revenue", "price", "money", "rate", "budget",
+    "budgets",
 ];
 
 /// Verbs of change: "how much money did you save?" asks how big the change
@@ -257,7 +258,7 @@ fn amount(words: &[&str]) -> Option<Wants> {
     let what = words.iter().position(|w| matches!(*w, "what" | "which"));
     match (what, money_words(words, PAY_WORDS).next()) {
         (Some(what), Some((at, _))) if money && what < at => Some(Wants::Money),
-        _ => None,
+        _ => score_word(words).map(|_| Wants::Number),
     }
 }
 
@@ -280,8 +281,26 @@ fn money_words<'a>(
 #[rustfmt::skip]
 const PAY_WORDS: &[&str] = &[
     "salary", "salaries", "pay", "paid", "earn", "earns", "earned", "earning", "earnings",
-    "compensation", "income", "wage", "wages", "valuation", "funding", "revenue",
+    "compensation", "income", "wage", "wages", "valuation", "funding", "revenue", "budget",
+    "budgets",
 ];
+
+/// Words for a figure that "what" asks for as "how many" does: "what
+/// *score* did you get?", "what final *grade*?".
+#[rustfmt::skip]
+const SCORE_WORDS: &[&str] = &[
+    "score", "scores", "grade", "grades", "mark", "marks", "gpa", "percentage", "headcount",
+];
+
+/// The word for a figure a "what" question asks for, with its position:
+/// within a few words of "what" or "which" ("what final grade", "what's
+/// the score").
+fn score_word<'a>(words: &[&'a str]) -> Option<(usize, &'a str)> {
+    let what = words.iter().position(|w| matches!(*w, "what" | "which"))?;
+    (what + 1..words.len().min(what + 5))
+        .find(|&i| SCORE_WORDS.contains(&words[i]))
+        .map(|i| (i, words[i]))
+}
 
 /// Whether a part asks when: it opens with "when", "what year", "how soon"
 /// or "what's the earliest". A "when" further in joins clauses ("did she
@@ -471,6 +490,8 @@ impl Ask {
                         .map(|i| words[i].to_owned())
                         .collect()
                 })
+                // "What score...?" counts the score.
+                .or_else(|| score_word(&words).map(|(_, w)| vec![w.to_owned()]))
                 .unwrap_or_default();
             let counts = holds == Wants::Number && !counted.is_empty();
             let focus = match holds {
@@ -1298,6 +1319,31 @@ mod tests {
     }
 
     #[test]
+    fn what_score_and_what_budget_need_a_figure() {
+        let states = |question: &str, text: &str| {
+            let cert = chunk(Section::Certifications, "Certifications", text);
+            let chunks = [&cert];
+            stated_by(question, &content_stems("quillpad"), &chunks)
+        };
+        let score = "What score did you get on the quillpad exam?";
+        // A year is no score.
+        assert!(!states(score, "I passed the quillpad exam in 2023."));
+        assert!(states(
+            score,
+            "I passed the quillpad exam in 2023 with a score of 870."
+        ));
+        let budget = "What's the budget for the quillpad migration?";
+        assert!(!states(
+            budget,
+            "I lead the quillpad migration, which ships in 2027."
+        ));
+        assert!(states(
+            budget,
+            "The quillpad migration has a budget of €2 million."
+        ));
+    }
+
+    #[test]
     fn which_month_needs_a_month() {
         let states = |question: &str, text: &str| {
             let talk = chunk(Section::Project, "Talk: quillpad internals", text);
@@ -1457,6 +1503,8 @@ mod tests {
             ("What were you earning there?", Some(Wants::Money)),
             ("How much money did you save them?", Some(Wants::Number)),
             ("Which month did you join Acme?", Some(Wants::Month)),
+            ("What final grade did you get?", Some(Wants::Number)),
+            ("What's the budget for it?", Some(Wants::Money)),
             ("What year did you join Acme?", Some(Wants::Date)),
             ("How did you cut costs?", None),
             ("What do you do?", None),
