@@ -188,6 +188,13 @@ const MONEY_WORDS: &[&str] = &[
     "budgets",
 ];
 
+/// Verbs of cost: "how much did it end up *costing*?" asks for a sum as
+/// "how much money" does, but says nothing of what was paid for; the sum
+/// must be the one for what the question names, which the chunk it is in
+/// tells.
+#[rustfmt::skip]
+const COST_WORDS: &[&str] = &["cost", "costs", "costing", "costed"];
+
 /// Verbs of change: "how much money did you save?" asks how big the change
 /// was, which a percentage answers as well as a sum.
 #[rustfmt::skip]
@@ -238,7 +245,8 @@ pub(super) fn wants(question: &str) -> Option<Wants> {
 /// money when the question asks what was paid, earned or raised. "How much
 /// do you enjoy it?" asks for neither.
 fn amount(words: &[&str]) -> Option<Wants> {
-    let money = money_words(words, MONEY_WORDS).next().is_some()
+    let money = (money_words(words, MONEY_WORDS).next().is_some()
+        || words.iter().any(|w| COST_WORDS.contains(w)))
         && !words.iter().any(|w| CHANGE_WORDS.contains(w));
     let how = words
         .windows(2)
@@ -282,7 +290,7 @@ fn money_words<'a>(
 const PAY_WORDS: &[&str] = &[
     "salary", "salaries", "pay", "paid", "earn", "earns", "earned", "earning", "earnings",
     "compensation", "income", "wage", "wages", "valuation", "funding", "revenue", "budget",
-    "budgets",
+    "budgets", "cost", "costs", "costing",
 ];
 
 /// Words for a figure that "what" asks for as "how many" does: "what
