@@ -1349,6 +1349,9 @@ mod tests {
             budget,
             "The quillpad migration has a budget of €2 million."
         ));
+        let cost = "How much did the quillpad outage end up costing?";
+        assert!(!states(cost, "The quillpad outage delayed 3,800 payouts."));
+        assert!(states(cost, "The quillpad outage cost us €40,000."));
     }
 
     #[test]
