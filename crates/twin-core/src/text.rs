@@ -50,11 +50,11 @@ pub(crate) const STOP_WORDS: &[&str] = &[
     "shouldn", "shud", "so", "some", "somebody", "someone", "something", "such", "t", "tbh",
     "tell", "than", "thank", "thanks", "that", "the", "their", "theirs", "them", "themselves",
     "then", "there", "these", "they", "this", "tho", "those", "through", "thx", "to", "too",
-    "u", "under", "until", "up", "ur", "us", "ve", "versus", "very", "vs", "w", "was", "wasn",
-    "wat", "we", "wen", "went", "were", "weren", "what", "whats", "when", "wher", "where",
-    "which", "while", "who", "whom", "whose", "whr", "wht", "why", "will", "with", "won",
-    "wont", "would", "wouldn", "wouldnt", "wud", "wut", "y", "ya", "you", "youd", "youll",
-    "your", "youre", "yours", "yourself", "yourselves", "youve",
+    "u", "under", "until", "up", "ur", "urself", "urselves", "us", "ve", "versus", "very", "vs",
+    "w", "was", "wasn", "wat", "we", "wen", "went", "were", "weren", "what", "whats", "when",
+    "wher", "where", "which", "while", "who", "whom", "whose", "whr", "wht", "why", "will",
+    "with", "won", "wont", "would", "wouldn", "wouldnt", "wud", "wut", "y", "ya", "you", "youd",
+    "youll", "your", "youre", "yours", "yourself", "yourselves", "youve",
 ];
 
 /// Stop words that are also names in a technical profile. They stop only when

@@ -104,6 +104,13 @@ const COVERED: &[(&str, Section, &str)] = &[
     ("We're a Paris company; would you need a visa to work for us?", Section::Faq, "visa"),
     ("Could you overlap with a team in Sydney?", Section::Faq, "remotely"),
     ("Do you do any moonlighting?", Section::Faq, "freelance"),
+    (
+        "How did you rip out the old ledger without switching off payments?",
+        Section::Achievement,
+        "payments ledger",
+    ),
+    ("Do you help other engineers level up?", Section::Faq, "mentor"),
+    ("Would we need immigration paperwork to hire you?", Section::Faq, "visa"),
     ("Tell me about a time you fell short.", Section::Faq, "biggest failure"),
     ("What do you do when you butt heads with someone?", Section::Faq, "disagreements"),
     // Idioms the profile has no words for, beside three it has.

@@ -196,7 +196,7 @@ pub(super) const GROUPS: &[Group] = &[
     ]),
     concept(&[
         "reduce", "reduced", "cut", "lower", "lowered", "decrease", "decreased", "halve", "halved",
-        "shrink", "save", "saved", "savings",
+        "shrink", "save", "saved", "savings", "dent", "shave", "shaved", "trim", "trimmed",
     ]),
     concept(&[
         "improve", "improved", "increase", "increased", "boost", "fast", "faster", "speed", "sped",
@@ -370,6 +370,7 @@ pub(super) const GROUPS: &[Group] = &[
     ]),
     theme(&[
         "visa", "visas", "sponsor", "sponsorship", "sponsored", "permit", "citizen", "citizenship",
+        "immigration", "immigrate", "paperwork",
         "passport", "nationality", "authorisation", "authorization", "eligible", "payroll",
     ]),
     theme(&[
@@ -413,7 +414,7 @@ pub(super) const GROUPS: &[Group] = &[
     ]),
     // One pastime in other words.
     concept(&["climbing", "climb", "climber", "bouldering", "boulder"]),
-    concept(&["cycling", "cyclist", "bike", "biking", "bicycle"]),
+    concept(&["cycling", "cyclist", "bike", "biking", "bicycle", "ride", "rides", "riding"]),
     theme(&["cloud", "aws", "gcp", "azure", "provider", "providers"]),
     alias(&["kubernetes", "k8s"]),
     alias(&["rust", "rustacean", "rustaceans"]),
@@ -540,6 +541,20 @@ pub(super) const PHRASES: &[(&[&str], &str)] = &[
     (&["phone", "call"], "call"),
     (&["down", "the", "line"], "future"),
     (&["step", "up"], "lead"),
+    (&["level", "up"], "mentor"),
+    (&["levelling", "up"], "mentor"),
+    (&["leveling", "up"], "mentor"),
+    (&["rip", "out"], "replace"),
+    (&["ripped", "out"], "replace"),
+    (&["ripping", "out"], "replace"),
+    (&["switching", "off"], "offline"),
+    (&["switch", "off"], "offline"),
+    (&["switched", "off"], "offline"),
+    (&["turning", "off"], "offline"),
+    (&["on", "earth"], "actually"),
+    (&["bring", "you", "on", "board"], "hire"),
+    (&["bring", "her", "on", "board"], "hire"),
+    (&["bring", "him", "on", "board"], "hire"),
     (&["butts", "in", "seats"], "office"),
     (&["notice", "period"], "notice"),
     (&["day", "to", "day"], "role"),
