@@ -857,6 +857,8 @@ impl EmbeddedIndex {
     /// seen for a term is its best credit for that term; the stamp makes sure
     /// it is counted once.
     fn match_terms(&self, query: &Query, s: &mut Scratch) {
+        // The most topical words any chunk matches in full.
+        let mut most = 0;
         for (i, term) in query.terms.iter().enumerate() {
             let stamp = i as u32 + 1;
             // The term's share of each part it is in.
@@ -878,6 +880,7 @@ impl EmbeddedIndex {
                         acc.stamp = stamp;
                         if credit >= 1.0 && !term.vague && term.weight > 0.0 {
                             acc.anchors += 1;
+                            most = most.max(acc.anchors);
                         }
                         for (part, share) in acc.parts.iter_mut().zip(shares) {
                             *part += share * credit;
@@ -899,12 +902,6 @@ impl EmbeddedIndex {
                 }
             }
         }
-        let most = s
-            .touched
-            .iter()
-            .map(|&d| s.acc[d as usize].anchors)
-            .max()
-            .unwrap_or(0);
         for &d in &s.touched {
             let acc = &mut s.acc[d as usize];
             if acc.anchors >= ANCHOR_WORDS && acc.anchors == most {
