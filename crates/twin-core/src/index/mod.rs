@@ -431,9 +431,6 @@ impl EmbeddedIndex {
                 Analysis::NoTopic
             };
         }
-        // "How old are you?" has a topic the profile lacks, and its one word
-        // would match any chunk that says "old": a question (or a part of
-        // one) of weak words only matches nothing.
         // A place says where the visitor is when the question is about
         // where someone works: "would you move to Amsterdam?", "we're a
         // London company: can you be on our payroll?". Anywhere else it is
@@ -448,6 +445,9 @@ impl EmbeddedIndex {
                 term.foreign = false;
             }
         }
+        // "How old are you?" has a topic the profile lacks, and its one word
+        // would match any chunk that says "old": a question (or a part of
+        // one) of weak words only matches nothing.
         let mut parts = Vec::new();
         for p in 0..MAX_PARTS {
             let bit = 1u8 << p;

@@ -6,8 +6,9 @@
 //! its words name the neighbouring job ("Signalgrove", the one it is *not*
 //! about) or no job at all ("first", "previous"). The profile's dates can, so
 //! the twin rewrites the phrase into the job it names before it searches
-//! ("where did you work *at Bursztyn Mobile*?"). Only the search text
-//! changes; the composer and the model read the question as it was asked.
+//! ("where did you work *at Bursztyn Mobile*?"). A model reads the question
+//! as it was asked; the composer, which picks sentences by their words,
+//! reads it with the phrase dropped (see [`Resolved`]).
 //!
 //! A phrase is rewritten only when it plainly names a job: an ordinal or
 //! "previous" right before a singular job noun ("first job", "previous
@@ -189,7 +190,7 @@ impl Timeline {
                 kept: None,
             });
         }
-        // "your first proper job", "previous employer", "latest role".
+        // "your first proper job", "previous employer", "second role".
         let place = match word {
             "first" | "1st" | "earliest" => Place::Nth(0),
             "second" | "2nd" => Place::Nth(1),
