@@ -312,13 +312,14 @@ fn score_word<'a>(words: &[&'a str]) -> Option<(usize, &'a str)> {
 
 /// Whether a part asks when: it opens with "when", "what year", "how soon"
 /// or "what's the earliest". A "when" further in joins clauses ("did she
-/// keep it going when a region went down?").
+/// keep it going when a region went down?"). "What month" is asked for
+/// before this is ([`asks_month`]).
 fn asks_date(words: &[&str]) -> bool {
     let lead = &words[..words.len().min(4)];
     let what = lead.iter().any(|w| matches!(*w, "what" | "which"));
     lead.contains(&"when")
         || lead.windows(2).any(|p| {
-            matches!(p[0], "what" | "which") && matches!(p[1], "year" | "month" | "date" | "day")
+            matches!(p[0], "what" | "which") && matches!(p[1], "year" | "date" | "day")
                 || p == ["how", "soon"]
         })
         || (what && words.iter().any(|w| matches!(*w, "earliest" | "soonest")))

@@ -22,6 +22,7 @@
 use std::ops::Range;
 
 use crate::profile::Profile;
+use crate::text;
 
 /// The profile's roles in the order they started.
 #[derive(Debug)]
@@ -525,26 +526,20 @@ fn is_filler(word: &str) -> bool {
     )
 }
 
-/// The message's words, lower-case, split at anything that is not a letter
-/// or a digit.
-fn tokens(text: &str) -> Vec<Token> {
+/// The message's words, lower-case, as the index reads them
+/// ([`text::for_each_raw_word`]), with where each stands.
+fn tokens(message: &str) -> Vec<Token> {
     let mut words: Vec<Token> = Vec::new();
-    let mut start = None;
-    for (i, c) in text
-        .char_indices()
-        .chain(std::iter::once((text.len(), ' ')))
-    {
-        if c.is_alphanumeric() {
-            start.get_or_insert(i);
-        } else if let Some(begin) = start.take() {
-            let after = words.last().map_or(0, |w| w.span.end);
-            words.push(Token {
-                lower: text[begin..i].to_lowercase(),
-                span: begin..i,
-                gap: text[after..begin].to_owned(),
-            });
-        }
-    }
+    text::for_each_raw_word(message, |raw, lower, _| {
+        // `raw` is a slice of `message`: its offset is where it stands.
+        let begin = raw.as_ptr() as usize - message.as_ptr() as usize;
+        let after = words.last().map_or(0, |w| w.span.end);
+        words.push(Token {
+            lower: lower.to_owned(),
+            span: begin..begin + raw.len(),
+            gap: message[after..begin].to_owned(),
+        });
+    });
     words
 }
 
