@@ -165,6 +165,15 @@ pub(crate) fn for_each_raw_word(text: &str, mut f: impl FnMut(&str, &str, bool))
             pos += len;
             continue;
         }
+        // An address ("https://github.com/...", "name@example.dev") is
+        // where to find something, not what it is about: its pieces are
+        // not words ("dev" in a domain is no developer, "in" in a LinkedIn
+        // path no preposition), so it is passed over whole.
+        if let Some(end) = address_end(text, pos) {
+            sentence_start = matches!(bytes[end - 1], b'.' | b'!' | b'?');
+            pos = end;
+            continue;
+        }
         let start = pos;
         let mut ascii = true;
         while pos < bytes.len() {
@@ -194,6 +203,30 @@ pub(crate) fn for_each_raw_word(text: &str, mut f: impl FnMut(&str, &str, bool))
         f(raw, &lower, sentence_start);
         sentence_start = false;
     }
+}
+
+/// When a web or email address starts at byte `pos` of `text`, the end of
+/// the run of non-whitespace it is in (past any closing punctuation).
+/// Only a word's first character can start one.
+fn address_end(text: &str, pos: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    if pos > 0 && !bytes[pos - 1].is_ascii_whitespace() && !b"(<[\"'".contains(&bytes[pos - 1]) {
+        return None;
+    }
+    let end = bytes[pos..]
+        .iter()
+        .position(u8::is_ascii_whitespace)
+        .map_or(bytes.len(), |n| pos + n);
+    let token = &text[pos..end];
+    let web =
+        token.starts_with("http://") || token.starts_with("https://") || token.starts_with("www.");
+    let email = token.split_once('@').is_some_and(|(user, host)| {
+        !user.is_empty()
+            && host
+                .trim_end_matches(|c: char| !c.is_alphanumeric())
+                .contains('.')
+    });
+    (web || email).then_some(end)
 }
 
 /// Whether the character at byte `pos` of `text` is alphanumeric, and its
@@ -418,6 +451,21 @@ mod tests {
             &["dónde", "vive", "ünïcödé", "straße"],
         );
         check("日本語 text", &["日本語", "text"]);
+        // Addresses are passed over whole, and a sentence may open after
+        // one: "Go" there is the imperative.
+        check(
+            "Email me at nadia@example.dev. Go to https://nadia.example.dev/call, or (www.example.com/in/dev).",
+            &["email"],
+        );
+        check(
+            "write to nadia@example.dev Go people",
+            &["write", "go", "peopl"],
+        );
+        check("devs @ example dot dev", &["dev", "exampl", "dot", "dev"]);
+        check(
+            "the user@ and @host.dev mentions",
+            &["user", "host", "dev", "mention"],
+        );
     }
 
     #[test]

@@ -442,6 +442,10 @@ pub(super) struct Ask {
     /// a name the question does not: "I co-organise it with two friends"
     /// does not say who they are.
     asked: Option<Vec<String>>,
+    /// Whether the stating sentence must use a focus word itself, not a
+    /// rewording: of a choice between PagerDuty and Opsgenie, "on call"
+    /// names neither.
+    literal: bool,
 }
 
 impl Ask {
@@ -516,6 +520,7 @@ impl Ask {
                 names,
                 counted: counts,
                 asked: None,
+                literal: false,
             });
         }
         // "On which exact day in February 2027...?" takes a month with its
@@ -536,6 +541,7 @@ impl Ask {
                 names,
                 counted: false,
                 asked: None,
+                literal: false,
             });
         }
         let asks_day = asks_day(&words);
@@ -547,6 +553,7 @@ impl Ask {
                 names,
                 counted: false,
                 asked: None,
+                literal: false,
             });
         }
         if asks_date(&words) || asks_day {
@@ -561,6 +568,7 @@ impl Ask {
                 names,
                 counted: false,
                 asked: None,
+                literal: false,
             });
         }
         // "Who...", and "what are the names of...", which asks the same.
@@ -641,6 +649,44 @@ impl Ask {
             names,
             counted: false,
             asked: identity.then(|| text::terms(part)),
+            literal: false,
+        })
+    }
+
+    /// What `part` asks when it closes on a choice of its own ("..., road
+    /// or gravel?", "..., PagerDuty or Opsgenie?", "Rust or Go?"): the answer
+    /// names one of the options, or a rewording of one, else the profile
+    /// does not say which. Only two content words set apart at the end of
+    /// the part count, after a comma or as the whole part: an "or" inside a
+    /// question ("trained neural nets or done any ML", "move to Berlin or
+    /// London for the right job") joins alternatives the index weighs, and
+    /// "a month or two" offers no choice.
+    fn options(part: &str, names: &[String]) -> Option<Ask> {
+        let tokens: Vec<&str> = part.split_whitespace().collect();
+        let bare = |t: &str| t.trim_matches(|c: char| !c.is_alphanumeric()).to_owned();
+        let [.., first, or, second] = tokens.as_slice() else {
+            return None;
+        };
+        let set_apart = tokens.len() == 3 || tokens[tokens.len() - 4].ends_with(',');
+        let content = |w: &str| !is_number(w) && !content_stems(w).is_empty();
+        let (first, second) = (bare(first), bare(second));
+        if bare(or) != "or" || !set_apart || !content(&first) || !content(&second) {
+            return None;
+        }
+        // The options are what is asked, not things the stating chunk must
+        // also mention: "Fernwave or Sternhaul?" is answered by either.
+        let options: Vec<String> = content_stems(&format!("{first} {second}"));
+        Some(Ask {
+            holds: None,
+            focus: vec![first, second],
+            context: Vec::new(),
+            names: content_stems(part)
+                .into_iter()
+                .filter(|s| names.binary_search(s).is_ok() && !options.contains(s))
+                .collect(),
+            counted: false,
+            asked: None,
+            literal: true,
         })
     }
 
@@ -723,6 +769,10 @@ impl Check {
             // Who did it is named beside the word for what they did, or a
             // rewording of it, not beside any word on its theme: "led to my
             // internship" names nobody who supervised.
+            None if self.ask.literal => self
+                .focus
+                .iter()
+                .any(|t| s.terms.binary_search(&t.stem).is_ok()),
             None => {
                 self.focus.iter().any(|t| uses_or_rewords(t, s))
                     && self.ask.asked.as_ref().is_none_or(|asked| {
@@ -774,7 +824,14 @@ impl Asked {
     ) -> Asked {
         let mut asks = Vec::new();
         for part in parts(question) {
-            match Ask::of(&part, names) {
+            // A part that names only things of the profile ("At Signalgrove,
+            // which paging service...?") sets the scene for the next one.
+            let stems = content_stems(&part);
+            if !stems.is_empty() && stems.iter().all(|s| names.binary_search(s).is_ok()) {
+                continue;
+            }
+            let ask = Ask::of(&part, names).or_else(|| Ask::options(&part, names));
+            match ask {
                 None => return Asked { checks: Vec::new() },
                 Some(mut ask) => {
                     ask.names.extend(about.iter().cloned());
@@ -1371,6 +1428,34 @@ mod tests {
         assert!(states(
             question,
             "I gave the quillpad talk at RustFest in May 2024."
+        ));
+    }
+
+    #[test]
+    fn a_choice_is_answered_by_one_of_its_options() {
+        let states = |question: &str, text: &str| {
+            let job = chunk(Section::Experience, "Engineer at Quillworks", text);
+            let chunks = [&job];
+            stated_by(question, &content_stems("Quillworks"), &chunks)
+        };
+        let text = "At Quillworks I was on call one week in four, and we used PagerDuty.";
+        let asked =
+            "At Quillworks, which paging service did the rotation use, PagerDuty or Opsgenie?";
+        assert!(states(asked, text));
+        // "On call" rewords paging, but names neither service; the part
+        // that only names the employer sets the scene and asks nothing.
+        assert!(!states(
+            asked,
+            "At Quillworks I was on call one week in four."
+        ));
+        assert!(!states(
+            "What do you ride on weekends, road or gravel?",
+            "At Quillworks I rode to work every day."
+        ));
+        // An "or" inside the question joins alternatives, not options.
+        assert!(states(
+            "Did you rotate on call or pair with the team at Quillworks?",
+            "At Quillworks I was on call one week in four."
         ));
     }
 

@@ -165,6 +165,10 @@ const NOT_COVERED: &[&str] = &[
     // Anywhere else a place is as foreign as any word.
     "Have you worked in Japan?",
     "Can you speak Spanish? Most of our merchants are in Madrid.",
+    // A name the profile lacks is the topic, whatever else is matched.
+    "Could you translate 'nice to meet you, see you at the interview' into Japanese for me?",
+    // An address is not words: "chess.com" is not the profile's domains.
+    "What's your username on Lichess or chess.com? I'd like to challenge you to a game.",
 ];
 
 fn titles(hits: &[Hit]) -> Vec<String> {

@@ -437,6 +437,7 @@ pub(super) const GROUPS: &[Group] = &[
     alias(&["management", "mgmt"]),
     alias(&["senior", "sr"]),
     alias(&["junior", "jr"]),
+    alias(&["engineer", "engineers", "dev", "devs"]),
     alias(&["infrastructure", "infra"]),
     alias(&["language", "languages", "lang", "langs"]),
 ];
@@ -888,7 +889,8 @@ impl Lexicon {
             ..=9 => 1,
             _ => 2,
         };
-        let mut best: Vec<(&Meaning, u32)> = Vec::new();
+        // Each candidate with its distance, and whether it is a slip.
+        let mut best: Vec<(&Meaning, u32, bool)> = Vec::new();
         let mut best_distance = budget + 1;
         let mut scratch = Vec::new();
         let mut firsts = vec![chars[0]];
@@ -941,14 +943,28 @@ impl Lexicon {
                         best.clear();
                         best_distance = distance;
                     }
-                    if !best.iter().any(|(m, _)| *m == meaning) {
-                        best.push((meaning, distance));
+                    if !best.iter().any(|(m, _, _)| *m == meaning) {
+                        best.push((meaning, distance, is_slip(&chars, other)));
                     }
                 }
             }
         }
-        best
+        // Between words as near, a slip of the fingers (a letter left out,
+        // two swapped or one doubled) is the likelier typo than a letter
+        // changed: "contrct" is "contract", not "contact".
+        if best.iter().any(|&(_, _, slip)| slip) {
+            best.retain(|&(_, _, slip)| slip);
+        }
+        best.into_iter().map(|(m, d, _)| (m, d)).collect()
     }
+}
+
+/// True when the typo `a` is `b` with a letter left out, two adjacent
+/// letters swapped or one letter typed twice.
+fn is_slip(a: &[char], b: &[char]) -> bool {
+    let missing =
+        b.len() == a.len() + 1 && (0..b.len()).any(|i| b[..i] == a[..i] && b[i + 1..] == a[i..]);
+    missing || is_transposition(a, b) || is_doubled_letter(a, b)
 }
 
 /// True when `b` is `a` with two adjacent letters swapped.
@@ -1058,6 +1074,8 @@ mod tests {
             "built",
             "she",
             "card",
+            "contract",
+            "contact",
         ]);
         let check = |word: &str, expect: &[&str]| {
             let got: Vec<String> = lex
@@ -1076,6 +1094,9 @@ mod tests {
         check("studdy", &["studi/1"]);
         check("slaary", &["salari/1"]);
         check("rsut", &["rust/1"]);
+        // A letter left out beats a letter changed, at the same distance.
+        check("contrct", &["contract/1"]);
+        check("comtact", &["contact/1"]);
         check("yuo", &["stop/1"]);
         check("wher", &["stop/1"]);
         check("waht", &["stop/1"]);
