@@ -33,7 +33,7 @@ static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::
 #[rustfmt::skip]
 pub(crate) const STOP_WORDS: &[&str] = &[
     "a", "about", "above", "abt", "after", "again", "against", "ain", "all", "also", "am", "an",
-    "and", "any", "anybody", "anyone", "anything", "are", "aren", "arent", "as", "at", "b4",
+    "and", "any", "anybody", "anyone", "anything", "are", "aren", "arent", "around", "as", "at", "b4",
     "bc", "be", "because", "been", "before", "bein", "being", "below", "between", "both", "btw",
     "but", "by", "can", "cant", "could", "couldn", "couldnt", "coz", "cud", "cuz", "d",
     "describe", "did", "didn", "didnt", "do", "does", "doesn", "doesnt", "doing", "don", "dont",

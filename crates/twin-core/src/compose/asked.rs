@@ -446,6 +446,9 @@ pub(super) struct Ask {
     /// rewording: of a choice between PagerDuty and Opsgenie, "on call"
     /// names neither.
     literal: bool,
+    /// Whether the part asks the same of each thing it names: "each",
+    /// "both".
+    each: bool,
 }
 
 impl Ask {
@@ -521,6 +524,7 @@ impl Ask {
                 counted: counts,
                 asked: None,
                 literal: false,
+                each: false,
             });
         }
         // "On which exact day in February 2027...?" takes a month with its
@@ -542,6 +546,7 @@ impl Ask {
                 counted: false,
                 asked: None,
                 literal: false,
+                each: false,
             });
         }
         let asks_day = asks_day(&words);
@@ -554,6 +559,7 @@ impl Ask {
                 counted: false,
                 asked: None,
                 literal: false,
+                each: false,
             });
         }
         if asks_date(&words) || asks_day {
@@ -569,6 +575,7 @@ impl Ask {
                 counted: false,
                 asked: None,
                 literal: false,
+                each: false,
             });
         }
         // "Who...", and "what are the names of...", which asks the same.
@@ -650,6 +657,7 @@ impl Ask {
             counted: false,
             asked: identity.then(|| text::terms(part)),
             literal: false,
+            each: false,
         })
     }
 
@@ -687,6 +695,7 @@ impl Ask {
             counted: false,
             asked: None,
             literal: true,
+            each: false,
         })
     }
 
@@ -744,10 +753,7 @@ impl Check {
     /// Whether the stating sentence may come from `chunk`: it mentions every
     /// thing the part names, and speaks to the part's context.
     fn may_state(&self, chunk: &Analysed) -> bool {
-        self.ask
-            .names
-            .iter()
-            .all(|n| chunk.mentions.binary_search(n).is_ok())
+        self.names_all(|n| chunk.mentions.binary_search(n).is_ok())
             && (self.context.is_empty() || self.context.iter().any(|t| speaks_to(chunk, t)))
     }
 
@@ -794,10 +800,19 @@ impl Check {
     /// Whether `chunk` is about every thing the part names: its title or
     /// metadata names them ("Project: queuebound"), not only its text.
     fn is_about(&self, chunk: &Analysed) -> bool {
-        self.ask
-            .names
-            .iter()
-            .all(|n| chunk.subject.binary_search(n).is_ok())
+        self.names_all(|n| chunk.subject.binary_search(n).is_ok())
+    }
+
+    /// Whether `has` holds for every thing the part names, or, when it asks
+    /// of each of them ("how many bugs did each catch?", "what did you
+    /// make the database do in both cases?"), for one: each is stated in a
+    /// chunk of its own.
+    fn names_all(&self, has: impl Fn(&String) -> bool) -> bool {
+        if self.ask.each {
+            self.ask.names.is_empty() || self.ask.names.iter().any(has)
+        } else {
+            self.ask.names.iter().all(has)
+        }
     }
 }
 
@@ -834,6 +849,7 @@ impl Asked {
             match ask {
                 None => return Asked { checks: Vec::new() },
                 Some(mut ask) => {
+                    ask.each = words(&part).iter().any(|w| matches!(*w, "each" | "both"));
                     ask.names.extend(about.iter().cloned());
                     ask.names.sort_unstable();
                     ask.names.dedup();
@@ -1456,6 +1472,33 @@ mod tests {
         assert!(states(
             "Did you rotate on call or pair with the team at Quillworks?",
             "At Quillworks I was on call one week in four."
+        ));
+    }
+
+    #[test]
+    fn what_is_asked_of_each_is_stated_in_a_chunk_of_its_own() {
+        let first = chunk(
+            Section::Experience,
+            "Engineer at Quillworks",
+            "At Quillworks the regression suite caught 23 bugs in its first year.",
+        );
+        let second = chunk(
+            Section::Experience,
+            "Intern at Globex",
+            "At Globex the parser check found 4 bugs in its first month.",
+        );
+        let chunks = [&first, &second];
+        let names = content_stems("Quillworks Globex");
+        assert!(stated_by(
+            "How many bugs did the checks at Quillworks and Globex each catch?",
+            &names,
+            &chunks
+        ));
+        // Asked of the two together, the count must be said of both.
+        assert!(!stated_by(
+            "How many bugs did the checks at Quillworks and Globex catch together?",
+            &names,
+            &chunks
         ));
     }
 

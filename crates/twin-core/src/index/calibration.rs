@@ -124,6 +124,16 @@ const COVERED: &[(&str, Section, &str)] = &[
         Section::Achievement,
         "duplicate card charges",
     ),
+    // Framing read as stop words ("any chance", "end up", "in front of"),
+    // and the idioms and words around them.
+    ("Any chance you'd pack your bags and move to Munich for the right gig?", Section::Faq, "relocate"),
+    ("How often do you end up holding the pager these days?", Section::Faq, "on call"),
+    ("If we put an offer in front of you tomorrow, how soon could you come aboard?", Section::Goals, "availability"),
+    ("What figure do you have in mind for your base pay?", Section::Faq, "salary"),
+    ("Did anything you built at the freight outfit make the lorries clock fewer kilometres?", Section::Achievement, "route planning"),
+    ("What do you get up to when you're away from the laptop?", Section::Interests, "Interests"),
+    ("how do i book a cal with u", Section::Faq, "contact"),
+    ("How did you swap out the books-of-record system without a maintenance window?", Section::Achievement, "payments ledger"),
 ];
 
 /// Questions the profile does not cover: nothing may come back.

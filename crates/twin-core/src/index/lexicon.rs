@@ -197,6 +197,7 @@ pub(super) const GROUPS: &[Group] = &[
     concept(&[
         "reduce", "reduced", "cut", "lower", "lowered", "decrease", "decreased", "halve", "halved",
         "shrink", "save", "saved", "savings", "dent", "shave", "shaved", "trim", "trimmed",
+        "slash", "slashed", "slashing",
     ]),
     concept(&[
         "improve", "improved", "increase", "increased", "boost", "fast", "faster", "speed", "sped",
@@ -310,7 +311,7 @@ pub(super) const GROUPS: &[Group] = &[
     concept(&[
         "ledger", "ledgers", "bookkeeping", "accounting", "debit", "debits", "credit", "credits",
     ]),
-    concept(&["yacht", "yachts", "boat", "boats"]),
+    concept(&["yacht", "yachts", "boat", "boats", "sailor", "sailors", "sailboat", "sailboats"]),
     concept(&[
         "booking", "bookings", "booked", "rent", "rented", "rental", "reservation",
         "reservations", "reserve", "reserved", "reserving",
@@ -340,10 +341,23 @@ pub(super) const GROUPS: &[Group] = &[
     concept(&["popular", "popularity", "traction", "adoption", "adopted"]),
     // Writing code rather than managing: "keep her hands on the keyboard".
     concept(&["contributor", "contributors", "individual"]),
-    concept(&["truck", "trucks", "route", "routes", "routing", "dispatch", "dispatchers"]),
+    concept(&[
+        "truck", "trucks", "route", "routes", "routing", "dispatch", "dispatchers", "lorry",
+        "lorries", "vehicle", "vehicles", "van", "vans", "fleet", "fleets",
+    ]),
+    // How far the trucks drive.
+    concept(&[
+        "distance", "distances", "kilometre", "kilometres", "kilometer", "kilometers", "km",
+        "mile", "miles", "mileage",
+    ]),
     concept(&["throughput", "traffic", "volume", "load", "firehose"]),
     concept(&["tariff", "tariffs", "pricing", "price", "prices", "rate", "rates"]),
     concept(&["invoice", "invoices", "bill", "bills", "billing"]),
+    // What a test catches.
+    concept(&[
+        "bug", "bugs", "defect", "defects", "problem", "problems", "glitch", "glitches", "error",
+        "errors",
+    ]),
     concept(&[
         "olap", "columnar", "analytics", "analytical", "warehouse", "warehousing", "clickhouse",
         "druid", "bigquery", "snowflake", "redshift",
@@ -438,6 +452,7 @@ pub(super) const GROUPS: &[Group] = &[
     alias(&["senior", "sr"]),
     alias(&["junior", "jr"]),
     alias(&["engineer", "engineers", "dev", "devs"]),
+    alias(&["call", "cal"]),
     alias(&["infrastructure", "infra"]),
     alias(&["language", "languages", "lang", "langs"]),
 ];
@@ -643,6 +658,36 @@ pub(super) const PHRASES: &[(&[&str], &str)] = &[
     (&["burned", "out"], "burnout"),
     (&["burn", "out"], "burnout"),
     (&["on", "call"], "oncall"),
+    (&["holding", "the", "pager"], "oncall"),
+    (&["hold", "the", "pager"], "oncall"),
+    (&["carry", "the", "pager"], "oncall"),
+    (&["carrying", "the", "pager"], "oncall"),
+    // Framing that says nothing of the topic is read as a stop word.
+    (&["end", "up"], "do"),
+    (&["ends", "up"], "do"),
+    (&["ended", "up"], "do"),
+    (&["any", "chance"], "do"),
+    (&["in", "front", "of"], "to"),
+    (&["flat", "out"], "really"),
+    // Joining.
+    (&["come", "aboard"], "start"),
+    (&["come", "on", "board"], "start"),
+    (&["pack", "your", "bags"], "relocate"),
+    (&["pack", "her", "bags"], "relocate"),
+    (&["pack", "his", "bags"], "relocate"),
+    (&["swap", "out"], "replace"),
+    (&["swapped", "out"], "replace"),
+    (&["swapping", "out"], "replace"),
+    (&["books", "of", "record"], "ledger"),
+    (&["book", "of", "record"], "ledger"),
+    (&["maintenance", "window"], "downtime"),
+    (&["maintenance", "windows"], "downtime"),
+    (&["base", "pay"], "salary"),
+    (&["base", "salary"], "salary"),
+    (&["away", "from", "the", "laptop"], "hobbies"),
+    (&["away", "from", "the", "desk"], "hobbies"),
+    (&["away", "from", "the", "screen"], "hobbies"),
+    (&["away", "from", "work"], "hobbies"),
     (&["less", "experienced"], "junior"),
     (&["more", "experienced"], "senior"),
     // Wanting to join a company is about the next role.

@@ -1117,8 +1117,13 @@ const HOW_MEASURES: &[&str] = &[
     "much", "often", "small", "well",
 ];
 
-/// The units of time a "which" or "what" asks for ("which *month*").
-const WHICH_UNITS: &[&str] = &["date", "day", "month", "week", "year"];
+/// What a "which" or "what" asks for when it asks for a date ("which
+/// *month*") or a quantity ("what *figure* do you have in mind?"): the kind
+/// of answer, not its topic.
+#[rustfmt::skip]
+const WHICH_UNITS: &[&str] = &[
+    "amount", "date", "day", "figure", "month", "number", "week", "year",
+];
 
 /// True for a number of one or two digits ("2" in "2+2", "5" in "4.5 out
 /// of 5"): too common in chunks and too vague in questions to match on.
@@ -1258,7 +1263,9 @@ fn rewrite_phrases(words: Vec<QueryWord>) -> Vec<QueryWord> {
             {
                 out.push(QueryWord {
                     lower: (*replacement).to_owned(),
-                    stop: false,
+                    // A phrase that only frames the question ("end up",
+                    // "any chance") is replaced by a stop word.
+                    stop: text::is_stop_word(replacement),
                     name: false,
                     phrase: true,
                     opens_part: words[i..end].iter().any(|w| w.opens_part),
