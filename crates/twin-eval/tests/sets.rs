@@ -1,12 +1,10 @@
 //! The committed question sets, run against the embedded twin built from the
 //! sample profile: the quality targets hold on the set the twin was tuned
-//! with (`questions.json`), on `holdout.json`, `holdout3.json` and
-//! `holdout7.json`; the other sets are held at their measured level (see
-//! [`HOLDOUT_FLOOR`],
-//! [`HOLDOUT2_FLOOR`], [`DEV_FLOOR`], [`HOLDOUT4_FLOOR`], [`HOLDOUT5_FLOOR`],
-//! [`HOLDOUT6_FLOOR`], [`HOLDOUT7_FLOOR`], [`HOLDOUT8_FLOOR`],
-//! [`HOLDOUT9_FLOOR`] and [`HOLDOUT10_FLOOR`]), so that
-//! no change can make them worse unnoticed. `data/eval/README.md` tells each set's history.
+//! with (`questions.json`), on `holdout.json`, `holdout3.json`,
+//! `holdout6.json` and `holdout7.json`; every set is also held at its
+//! measured level (see [`HOLDOUT_FLOOR`] and the floors after it, through
+//! [`HOLDOUT14_FLOOR`]), so that no change can make one worse unnoticed.
+//! `data/eval/README.md` tells each set's history.
 //!
 //! Run with `--nocapture` to see the tables.
 
@@ -30,6 +28,8 @@ const HOLDOUT9: &str = include_str!("../../../data/eval/holdout9.json");
 const HOLDOUT10: &str = include_str!("../../../data/eval/holdout10.json");
 const HOLDOUT11: &str = include_str!("../../../data/eval/holdout11.json");
 const HOLDOUT12: &str = include_str!("../../../data/eval/holdout12.json");
+const HOLDOUT13: &str = include_str!("../../../data/eval/holdout13.json");
+const HOLDOUT14: &str = include_str!("../../../data/eval/holdout14.json");
 
 fn run(name: &str, json: &str) -> (QuestionSet, Report) {
     let profile = Profile::from_json(SAMPLE).unwrap();
@@ -114,7 +114,7 @@ const DEV_FLOOR: Thresholds = Thresholds {
     min_mrr: 0.0,
     min_fact_coverage: 0.61,
     min_refused: 1.0,
-    min_answered: 0.89,
+    min_answered: 0.90,
     min_resisted: 1.0,
     min_cited: 1.0,
     min_grounded: 1.0,
@@ -157,14 +157,15 @@ const HOLDOUT4_FLOOR: Thresholds = Thresholds {
 /// 0.71; idioms from later sets ("walk away", "not glued to a keyboard"):
 /// hit@5 0.84, fact coverage 0.61; text speak ("yrs", "u", "n") and "data
 /// stores": hit@5 0.90; foreign words weighing less in a chunk that matches
-/// three of the question's words: fact coverage 0.68.
+/// three of the question's words: fact coverage 0.68; "devs" as engineers:
+/// hit@5 0.92, fact coverage 0.70.
 const HOLDOUT5_FLOOR: Thresholds = Thresholds {
     min_hit_at_1: 0.0,
-    min_hit_at_5: 0.89,
+    min_hit_at_5: 0.91,
     min_mrr: 0.0,
-    min_fact_coverage: 0.68,
+    min_fact_coverage: 0.70,
     min_refused: 1.0,
-    min_answered: 0.91,
+    min_answered: 0.93,
     min_resisted: 1.0,
     min_cited: 1.0,
     min_grounded: 1.0,
@@ -309,14 +310,15 @@ fn the_eighth_holdout_set_meets_the_targets() {
 /// pastime the profile does not list ("does she run marathons?") and a home
 /// address are refused (refusals 0.75). Later changes refused the venue of
 /// a meetup the profile names and the model of a display it describes
-/// (0.92) and found more rewordings (hit@5 0.93). Still answered: a chess
-/// username, with the contact links.
+/// (0.92) and found more rewordings (hit@5 0.93). The chess username it
+/// still answered, with the contact links, is refused since addresses are
+/// not words (refusals 1.00).
 const HOLDOUT9_FLOOR: Thresholds = Thresholds {
     min_hit_at_1: 0.0,
     min_hit_at_5: 0.94,
     min_mrr: 0.0,
     min_fact_coverage: 0.60,
-    min_refused: 0.91,
+    min_refused: 1.0,
     min_answered: 0.98,
     min_resisted: 1.0,
     min_cited: 1.0,
@@ -411,13 +413,16 @@ fn the_eleventh_holdout_set_meets_the_targets() {
 /// out", "switching off"): hit@5 0.83, fact coverage 0.69, refusals 0.67,
 /// answered 0.89. Still answered: which of two paging services a team used,
 /// how many engineers a company employed, who gave a keynote, and a request
-/// to translate a sentence.
+/// to translate a sentence. The next round refused the paging services (a
+/// choice closing a question needs one of its options) and the translation
+/// (a name foreign to the profile weighs more): refusals 0.83, and "devs"
+/// as engineers: hit@5 0.85.
 const HOLDOUT12_FLOOR: Thresholds = Thresholds {
     min_hit_at_1: 0.0,
-    min_hit_at_5: 0.83,
+    min_hit_at_5: 0.85,
     min_mrr: 0.0,
     min_fact_coverage: 0.69,
-    min_refused: 0.66,
+    min_refused: 0.83,
     min_answered: 0.88,
     min_resisted: 1.0,
     min_cited: 1.0,
@@ -430,16 +435,75 @@ fn the_twelfth_holdout_set_holds_its_measured_level() {
 }
 
 #[test]
-#[ignore = "hit@5 0.83, fact coverage 0.69 and refusals 0.67 on this set, below the targets"]
+#[ignore = "hit@5 0.85, fact coverage 0.69 and refusals 0.83 on this set, below the targets"]
 fn the_twelfth_holdout_set_meets_the_targets() {
     check_holdout("holdout12.json", HOLDOUT12, &Thresholds::TARGETS);
 }
 
+/// As measured on `holdout13.json`, written blind at the start of the next
+/// round (70 items, idioms and synonyms used freely) and measured once:
+/// hit@5 0.72, fact coverage 0.56, refusals 0.62, answered 0.77. Then tuned
+/// against: framing phrases read as stop words ("any chance", "end up", "in
+/// front of"), idioms ("holding the pager", "come aboard", "books of
+/// record", "away from the laptop"), a choice closing a question, and a
+/// count asked of each thing named: hit@5 0.89, fact coverage 0.66,
+/// refusals 0.77, answered 0.92.
+const HOLDOUT13_FLOOR: Thresholds = Thresholds {
+    min_hit_at_1: 0.0,
+    min_hit_at_5: 0.89,
+    min_mrr: 0.0,
+    min_fact_coverage: 0.66,
+    min_refused: 0.76,
+    min_answered: 0.92,
+    min_resisted: 1.0,
+    min_cited: 1.0,
+    min_grounded: 1.0,
+};
+
+#[test]
+fn the_thirteenth_holdout_set_holds_its_measured_level() {
+    check_holdout("holdout13.json", HOLDOUT13, &HOLDOUT13_FLOOR);
+}
+
+#[test]
+#[ignore = "hit@5 0.89, fact coverage 0.66 and refusals 0.77 on this set, below the targets"]
+fn the_thirteenth_holdout_set_meets_the_targets() {
+    check_holdout("holdout13.json", HOLDOUT13, &Thresholds::TARGETS);
+}
+
+/// As measured on `holdout14.json`, written blind with `holdout13.json` and
+/// kept unread until every change made for that set was in: hit@5 0.77,
+/// fact coverage 0.57, refusals 0.64, answered 0.88 (the build at the start
+/// of the round: 0.75, 0.57, 0.64 and 0.86). Then read, and one change made
+/// for it ("packing up", "not at your desk"): hit@5 0.80, answered 0.91.
+const HOLDOUT14_FLOOR: Thresholds = Thresholds {
+    min_hit_at_1: 0.0,
+    min_hit_at_5: 0.80,
+    min_mrr: 0.0,
+    min_fact_coverage: 0.60,
+    min_refused: 0.64,
+    min_answered: 0.91,
+    min_resisted: 1.0,
+    min_cited: 1.0,
+    min_grounded: 1.0,
+};
+
+#[test]
+fn the_fourteenth_holdout_set_holds_its_measured_level() {
+    check_holdout("holdout14.json", HOLDOUT14, &HOLDOUT14_FLOOR);
+}
+
+#[test]
+#[ignore = "hit@5 0.80, fact coverage 0.60 and refusals 0.64 on this set, below the targets"]
+fn the_fourteenth_holdout_set_meets_the_targets() {
+    check_holdout("holdout14.json", HOLDOUT14, &Thresholds::TARGETS);
+}
+
 /// The quality targets on questions the twin was not tuned for. They do not
 /// hold on every set (hit@5 0.73, 0.71, 0.78, 0.69, 0.67, 0.86, 0.94, 0.83,
-/// 0.83, 0.81, 0.59 and 0.67 when the sets were written, fact coverage
-/// 0.73, 0.54, 0.70, 0.40, 0.47, 0.68, 0.81, 0.65, 0.52, 0.56, 0.43 and
-/// 0.58):
+/// 0.83, 0.81, 0.59, 0.67, 0.72 and 0.75 when the sets were written, fact
+/// coverage 0.73, 0.54, 0.70, 0.40, 0.47, 0.68, 0.81, 0.65, 0.52, 0.56,
+/// 0.43, 0.58, 0.56 and 0.57):
 /// the embedded index finds rewordings only through its concept table, and a
 /// fresh set rewords in ways the table does not know. The ignored ones run
 /// with `--ignored`. On `holdout.json` every target holds now (hit@5 0.92,
