@@ -474,15 +474,17 @@ fn the_thirteenth_holdout_set_meets_the_targets() {
 /// As measured on `holdout14.json`, written blind with `holdout13.json` and
 /// kept unread until every change made for that set was in: hit@5 0.77,
 /// fact coverage 0.57, refusals 0.64, answered 0.88 (the build at the start
-/// of the round: 0.75, 0.57, 0.64 and 0.86). Then read, and one change made
-/// for it ("packing up", "not at your desk"): hit@5 0.80, answered 0.91.
+/// of the round: 0.75, 0.57, 0.64 and 0.86). Then read, and two changes
+/// made for it: "packing up" and "not at your desk" (hit@5 0.80, answered
+/// 0.91), and "what's the highest qualification you earned?" no longer asks
+/// for a sum (hit@5 0.82, fact coverage 0.62, answered 0.93).
 const HOLDOUT14_FLOOR: Thresholds = Thresholds {
     min_hit_at_1: 0.0,
-    min_hit_at_5: 0.80,
+    min_hit_at_5: 0.82,
     min_mrr: 0.0,
-    min_fact_coverage: 0.60,
+    min_fact_coverage: 0.62,
     min_refused: 0.64,
-    min_answered: 0.91,
+    min_answered: 0.92,
     min_resisted: 1.0,
     min_cited: 1.0,
     min_grounded: 1.0,
@@ -494,7 +496,7 @@ fn the_fourteenth_holdout_set_holds_its_measured_level() {
 }
 
 #[test]
-#[ignore = "hit@5 0.80, fact coverage 0.60 and refusals 0.64 on this set, below the targets"]
+#[ignore = "hit@5 0.82, fact coverage 0.62 and refusals 0.64 on this set, below the targets"]
 fn the_fourteenth_holdout_set_meets_the_targets() {
     check_holdout("holdout14.json", HOLDOUT14, &Thresholds::TARGETS);
 }

@@ -263,9 +263,18 @@ fn amount(words: &[&str]) -> Option<Wants> {
     }
     // "What were you earning?", "what's the salary?": a word for pay after
     // the question word.
+    // Not when "what" asks for something else that was earned: "what's the
+    // highest qualification you earned?" asks for a degree.
     let what = words.iter().position(|w| matches!(*w, "what" | "which"));
+    let asks_other = |what: usize, at: usize| {
+        words[what + 1..at]
+            .iter()
+            .any(|w| !MONEY_WORDS.contains(w) && !content_stems(w).is_empty())
+    };
     match (what, money_words(words, PAY_WORDS).next()) {
-        (Some(what), Some((at, _))) if money && what < at => Some(Wants::Money),
+        (Some(what), Some((at, _))) if money && what < at && !asks_other(what, at) => {
+            Some(Wants::Money)
+        }
         _ => score_word(words).map(|_| Wants::Number),
     }
 }
@@ -1641,6 +1650,9 @@ mod tests {
             ("How much faster did it get?", Some(Wants::Number)),
             ("How much are you paid at Acme?", Some(Wants::Money)),
             ("What were you earning there?", Some(Wants::Money)),
+            ("What salary did you earn there?", Some(Wants::Money)),
+            // What was earned is the qualification, not a sum.
+            ("What's the highest qualification you earned?", None),
             ("How much money did you save them?", Some(Wants::Number)),
             ("Which month did you join Acme?", Some(Wants::Month)),
             ("What final grade did you get?", Some(Wants::Number)),
