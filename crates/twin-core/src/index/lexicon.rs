@@ -5,8 +5,8 @@
 //! Both exist because the index has no embedding model: nothing can be
 //! downloaded at run time and a serverless cold start must stay in the
 //! milliseconds. Visitors ask a twin about a narrow, predictable set of
-//! topics (study, work, pay, location, hobbies, contact...), so some eighty
-//! concept groups and a hundred phrases cover most rewordings that stemming
+//! topics (study, work, pay, location, hobbies, contact...), so about a
+//! hundred concept groups and under three hundred phrases cover most rewordings that stemming
 //! does not: the words recruiters use for the same thing ("gig", "shop",
 //! "notice period", "the freight company"), and the idioms they ask in
 //! ("blew up in prod", "can't agree", "jump ship").
