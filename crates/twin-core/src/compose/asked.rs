@@ -262,9 +262,8 @@ fn amount(words: &[&str]) -> Option<Wants> {
         return Some(if money { Wants::Money } else { Wants::Number });
     }
     // "What were you earning?", "what's the salary?": a word for pay after
-    // the question word.
-    // Not when "what" asks for something else that was earned: "what's the
-    // highest qualification you earned?" asks for a degree.
+    // the question word, unless "what" asks for something else that was
+    // earned ("what's the highest qualification you earned?").
     let what = words.iter().position(|w| matches!(*w, "what" | "which"));
     let asks_other = |what: usize, at: usize| {
         words[what + 1..at]
@@ -672,8 +671,8 @@ impl Ask {
 
     /// What `part` asks when it closes on a choice of its own ("..., road
     /// or gravel?", "..., PagerDuty or Opsgenie?", "Rust or Go?"): the answer
-    /// names one of the options, or a rewording of one, else the profile
-    /// does not say which. Only two content words set apart at the end of
+    /// names one of the options as itself, else the profile does not say
+    /// which. Only two content words set apart at the end of
     /// the part count, after a comma or as the whole part: an "or" inside a
     /// question ("trained neural nets or done any ML", "move to Berlin or
     /// London for the right job") joins alternatives the index weighs, and
