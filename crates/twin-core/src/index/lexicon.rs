@@ -460,6 +460,22 @@ pub(super) const GROUPS: &[Group] = &[
 /// Multi-word phrases that mean one concept, rewritten before a query is
 /// analysed, since their words on their own would mislead ("free time" is
 /// about hobbies, not about time zones).
+/// In a phrase of [`PHRASES`], any of the words of [`OWNERS`]: "away from
+/// *the* desk", "away from *her* desk".
+pub(super) const ANY_OWNER: &str = "_";
+
+/// The words [`ANY_OWNER`] stands for.
+const OWNERS: &[&str] = &["a", "her", "his", "the", "your"];
+
+/// Whether a word of a question is the word `pattern` of a phrase.
+pub(super) fn phrase_word_matches(pattern: &str, word: &str) -> bool {
+    if pattern == ANY_OWNER {
+        OWNERS.contains(&word)
+    } else {
+        pattern == word
+    }
+}
+
 pub(super) const PHRASES: &[(&[&str], &str)] = &[
     (&["free", "time"], "hobbies"),
     (&["spare", "time"], "hobbies"),
@@ -627,13 +643,19 @@ pub(super) const PHRASES: &[(&[&str], &str)] = &[
     (&["switched", "over"], "failover"),
     (&["fail", "over"], "failover"),
     (&["fails", "over"], "failover"),
-    // Away from the keyboard is outside work.
-    (&["not", "at", "a", "keyboard"], "hobbies"),
-    (&["not", "at", "the", "keyboard"], "hobbies"),
+    // Away from the keyboard or the desk is outside work (`ANY_OWNER`
+    // stands for "the", "a", "your", "her" or "his").
     (&["not", "glued", "to", "a", "keyboard"], "hobbies"),
-    (&["away", "from", "the", "keyboard"], "hobbies"),
-    (&["away", "from", "a", "keyboard"], "hobbies"),
-    (&["away", "from", "the", "computer"], "hobbies"),
+    (&["not", "at", ANY_OWNER, "keyboard"], "hobbies"),
+    (&["not", "at", ANY_OWNER, "laptop"], "hobbies"),
+    (&["not", "at", ANY_OWNER, "desk"], "hobbies"),
+    (&["not", "at", ANY_OWNER, "screen"], "hobbies"),
+    (&["not", "at", ANY_OWNER, "computer"], "hobbies"),
+    (&["away", "from", ANY_OWNER, "keyboard"], "hobbies"),
+    (&["away", "from", ANY_OWNER, "laptop"], "hobbies"),
+    (&["away", "from", ANY_OWNER, "desk"], "hobbies"),
+    (&["away", "from", ANY_OWNER, "screen"], "hobbies"),
+    (&["away", "from", ANY_OWNER, "computer"], "hobbies"),
     (&["walk", "away"], "leave"),
     (&["walked", "away"], "leave"),
     (&["walking", "away"], "leave"),
@@ -687,52 +709,6 @@ pub(super) const PHRASES: &[(&[&str], &str)] = &[
     (&["base", "pay"], "salary"),
     (&["base", "salary"], "salary"),
     (&["away", "from", "work"], "hobbies"),
-    // Away from the desk or the screen is outside work.
-    (&["away", "from", "the", "laptop"], "hobbies"),
-    (&["away", "from", "the", "desk"], "hobbies"),
-    (&["away", "from", "the", "screen"], "hobbies"),
-    (&["away", "from", "your", "laptop"], "hobbies"),
-    (&["away", "from", "your", "desk"], "hobbies"),
-    (&["away", "from", "your", "screen"], "hobbies"),
-    (&["away", "from", "your", "computer"], "hobbies"),
-    (&["away", "from", "your", "keyboard"], "hobbies"),
-    (&["away", "from", "her", "laptop"], "hobbies"),
-    (&["away", "from", "her", "desk"], "hobbies"),
-    (&["away", "from", "her", "screen"], "hobbies"),
-    (&["away", "from", "her", "computer"], "hobbies"),
-    (&["away", "from", "her", "keyboard"], "hobbies"),
-    (&["away", "from", "his", "laptop"], "hobbies"),
-    (&["away", "from", "his", "desk"], "hobbies"),
-    (&["away", "from", "his", "screen"], "hobbies"),
-    (&["away", "from", "his", "computer"], "hobbies"),
-    (&["away", "from", "his", "keyboard"], "hobbies"),
-    (&["away", "from", "a", "laptop"], "hobbies"),
-    (&["away", "from", "a", "desk"], "hobbies"),
-    (&["away", "from", "a", "screen"], "hobbies"),
-    (&["away", "from", "a", "computer"], "hobbies"),
-    (&["not", "at", "the", "laptop"], "hobbies"),
-    (&["not", "at", "the", "desk"], "hobbies"),
-    (&["not", "at", "the", "screen"], "hobbies"),
-    (&["not", "at", "the", "computer"], "hobbies"),
-    (&["not", "at", "your", "laptop"], "hobbies"),
-    (&["not", "at", "your", "desk"], "hobbies"),
-    (&["not", "at", "your", "screen"], "hobbies"),
-    (&["not", "at", "your", "computer"], "hobbies"),
-    (&["not", "at", "your", "keyboard"], "hobbies"),
-    (&["not", "at", "her", "laptop"], "hobbies"),
-    (&["not", "at", "her", "desk"], "hobbies"),
-    (&["not", "at", "her", "screen"], "hobbies"),
-    (&["not", "at", "her", "computer"], "hobbies"),
-    (&["not", "at", "her", "keyboard"], "hobbies"),
-    (&["not", "at", "his", "laptop"], "hobbies"),
-    (&["not", "at", "his", "desk"], "hobbies"),
-    (&["not", "at", "his", "screen"], "hobbies"),
-    (&["not", "at", "his", "computer"], "hobbies"),
-    (&["not", "at", "his", "keyboard"], "hobbies"),
-    (&["not", "at", "a", "laptop"], "hobbies"),
-    (&["not", "at", "a", "desk"], "hobbies"),
-    (&["not", "at", "a", "screen"], "hobbies"),
-    (&["not", "at", "a", "computer"], "hobbies"),
     (&["less", "experienced"], "junior"),
     (&["more", "experienced"], "senior"),
     // Wanting to join a company is about the next role.

@@ -45,7 +45,7 @@ use hash::FxBuildHasher;
 pub(crate) use lexicon::osa_distance;
 use lexicon::{
     GROUP_STEMS, GROUPS, GROUPS_BY_STEM, Group, KIND_STEMS, Lexicon, Meaning, PHRASES, is_place,
-    is_weak_stem, is_where_stem,
+    is_weak_stem, is_where_stem, phrase_word_matches,
 };
 
 use crate::chunk::{Chunk, Section};
@@ -1259,7 +1259,7 @@ fn rewrite_phrases(words: Vec<QueryWord>) -> Vec<QueryWord> {
                 && words[i..end]
                     .iter()
                     .zip(*phrase)
-                    .all(|(w, p)| w.lower == *p)
+                    .all(|(w, p)| phrase_word_matches(p, &w.lower))
             {
                 out.push(QueryWord {
                     lower: (*replacement).to_owned(),

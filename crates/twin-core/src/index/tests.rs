@@ -312,22 +312,35 @@ fn trigrams_pad_word_boundaries() {
 
 #[test]
 fn phrases_are_rewritten() {
-    let words: Vec<QueryWord> = "in my free time for a living"
-        .split(' ')
-        .map(|w| QueryWord {
-            lower: w.to_owned(),
-            stop: false,
-            name: false,
-            phrase: false,
-            opens_part: false,
-            shared_before: false,
-        })
-        .collect();
-    let out: Vec<String> = rewrite_phrases(words)
-        .into_iter()
-        .map(|w| w.lower)
-        .collect();
-    assert_eq!(out, ["in", "my", "hobbies", "job"]);
+    let rewrite = |text: &str| -> Vec<String> {
+        let words: Vec<QueryWord> = text
+            .split(' ')
+            .map(|w| QueryWord {
+                lower: w.to_owned(),
+                stop: false,
+                name: false,
+                phrase: false,
+                opens_part: false,
+                shared_before: false,
+            })
+            .collect();
+        rewrite_phrases(words)
+            .into_iter()
+            .map(|w| w.lower)
+            .collect()
+    };
+    assert_eq!(
+        rewrite("in my free time for a living"),
+        ["in", "my", "hobbies", "job"]
+    );
+    // A phrase's owner word stands for any of "the", "a", "your", "her"
+    // and "his", and only those.
+    assert_eq!(rewrite("away from her laptop"), ["hobbies"]);
+    assert_eq!(rewrite("not at the desk"), ["hobbies"]);
+    assert_eq!(
+        rewrite("away from our laptop"),
+        ["away", "from", "our", "laptop"]
+    );
 }
 
 #[test]
