@@ -1218,6 +1218,19 @@ mod tests {
         .stated(chunks)
     }
 
+    /// [`stated_by`] one chunk, of `section` and `title`, saying `text`;
+    /// `names` are the things of the profile it names.
+    fn stated_by_one(
+        section: Section,
+        title: &str,
+        names: &str,
+        question: &str,
+        text: &str,
+    ) -> bool {
+        let one = chunk(section, title, text);
+        stated_by(question, &content_stems(names), &[&one])
+    }
+
     fn states(question: &str) -> bool {
         let (chunks, names) = profile();
         let chunks: Vec<&Analysed> = chunks.iter().collect();
@@ -1244,9 +1257,13 @@ mod tests {
     #[test]
     fn how_much_counts_what_follows_it() {
         let states = |question: &str, text: &str| {
-            let acme = chunk(Section::Experience, "Engineer at Acme Payments", text);
-            let chunks = [&acme];
-            stated_by(question, &content_stems("Acme Payments"), &chunks)
+            stated_by_one(
+                Section::Experience,
+                "Engineer at Acme Payments",
+                "Acme Payments",
+                question,
+                text,
+            )
         };
         let question = "How much equity do you hold in Acme Payments?";
         // The merchants Acme pays are no equity.
@@ -1411,9 +1428,13 @@ mod tests {
     #[test]
     fn what_score_and_what_budget_need_a_figure() {
         let states = |question: &str, text: &str| {
-            let cert = chunk(Section::Certifications, "Certifications", text);
-            let chunks = [&cert];
-            stated_by(question, &content_stems("quillpad"), &chunks)
+            stated_by_one(
+                Section::Certifications,
+                "Certifications",
+                "quillpad",
+                question,
+                text,
+            )
         };
         let score = "What score did you get on the quillpad exam?";
         // A year is no score.
@@ -1439,9 +1460,13 @@ mod tests {
     #[test]
     fn which_month_needs_a_month() {
         let states = |question: &str, text: &str| {
-            let talk = chunk(Section::Project, "Talk: quillpad internals", text);
-            let chunks = [&talk];
-            stated_by(question, &content_stems("quillpad"), &chunks)
+            stated_by_one(
+                Section::Project,
+                "Talk: quillpad internals",
+                "quillpad",
+                question,
+                text,
+            )
         };
         let question = "In which month of 2024 did you give the quillpad talk?";
         // The year is the question's own.
@@ -1458,9 +1483,13 @@ mod tests {
     #[test]
     fn a_choice_is_answered_by_one_of_its_options() {
         let states = |question: &str, text: &str| {
-            let job = chunk(Section::Experience, "Engineer at Quillworks", text);
-            let chunks = [&job];
-            stated_by(question, &content_stems("Quillworks"), &chunks)
+            stated_by_one(
+                Section::Experience,
+                "Engineer at Quillworks",
+                "Quillworks",
+                question,
+                text,
+            )
         };
         let text = "At Quillworks I was on call one week in four, and we used PagerDuty.";
         let asked =
@@ -1513,13 +1542,13 @@ mod tests {
     #[test]
     fn a_title_does_not_name_one_who_holds_it() {
         let states = |question: &str, text: &str| {
-            let job = chunk(
+            stated_by_one(
                 Section::Experience,
                 "Staff Engineer at Quillworks Labs",
+                "Quillworks Labs",
+                question,
                 text,
-            );
-            let chunks = [&job];
-            stated_by(question, &content_stems("Quillworks Labs"), &chunks)
+            )
         };
         let text = "I work as Staff Software Engineer at Quillworks Labs in Lisbon. I'm one \
                     of two staff engineers there.";
@@ -1539,9 +1568,13 @@ mod tests {
     #[test]
     fn a_model_or_a_venue_is_asked_for_by_name() {
         let states = |question: &str, text: &str| {
-            let project = chunk(Section::Project, "Project: quillboard", text);
-            let chunks = [&project];
-            stated_by(question, &content_stems("quillboard"), &chunks)
+            stated_by_one(
+                Section::Project,
+                "Project: quillboard",
+                "quillboard",
+                question,
+                text,
+            )
         };
         let described = "quillboard runs on an e-ink display by my front door. The display \
                          runs on a Raspberry Pi Zero. It is a monthly meetup project I started \
