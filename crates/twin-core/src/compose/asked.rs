@@ -385,6 +385,24 @@ const WHO_NOUNS: &[&str] = &[
     "films", "movie", "movies",
 ];
 
+/// Nouns for a kind of thing that its kinds name: "which observability
+/// tools" asks for tools of observability, which a sentence on
+/// observability lists without saying "tools".
+#[rustfmt::skip]
+const KINDS: &[&str] = &[
+    "tool", "tools", "stack", "stacks", "tech", "technology", "technologies", "language",
+    "languages", "framework", "frameworks", "provider", "providers", "platform", "platforms",
+    "title", "titles", "role", "roles", "thing", "things", "stuff", "area", "areas", "kind",
+    "kinds", "sort", "sorts", "type", "types", "figure", "number", "amount", "size", "level",
+    "levels", "skill", "skills", "library", "libraries", "service", "services", "system",
+    "systems", "product", "products", "hardware", "software", "gear", "setup", "part", "parts",
+    "bit", "bits", "aspect", "aspects",
+];
+
+/// What "how much" measures in time, not in itself: "how much
+/// experience" is answered by "7 years".
+const LASTING: &[&str] = &["experience", "time"];
+
 /// Whether a word is a number, in digits or words.
 fn is_number(word: &str) -> bool {
     word.bytes().all(|b| b.is_ascii_digit()) || NUMBER_WORDS.contains(&word)
@@ -457,6 +475,9 @@ pub(super) struct Ask {
     /// Whether the part asks the same of each thing it names: "each",
     /// "both".
     each: bool,
+    /// Whether the part asks for a thing of a kind ("which surf school"):
+    /// the stating sentence speaks of that kind, in any words on it.
+    thing: bool,
 }
 
 impl Ask {
@@ -533,6 +554,7 @@ impl Ask {
                 asked: None,
                 literal: false,
                 each: false,
+                thing: false,
             });
         }
         // "On which exact day in February 2027...?" takes a month with its
@@ -555,6 +577,7 @@ impl Ask {
                 asked: None,
                 literal: false,
                 each: false,
+                thing: false,
             });
         }
         let asks_day = asks_day(&words);
@@ -568,6 +591,7 @@ impl Ask {
                 asked: None,
                 literal: false,
                 each: false,
+                thing: false,
             });
         }
         if asks_date(&words) || asks_day {
@@ -584,6 +608,7 @@ impl Ask {
                 asked: None,
                 literal: false,
                 each: false,
+                thing: false,
             });
         }
         // "Who...", and "what are the names of...", which asks the same.
@@ -608,6 +633,9 @@ impl Ask {
                 })
                 .find(|&noun| WHO_NOUNS.contains(&words[noun]))
         });
+        if who.is_none() && which.is_none() {
+            return Ask::which_thing(&words, &stems, names);
+        }
         let after = who.or(which)?;
         // What they did or were: the first word after the question's frame
         // ("the two friends": numbers frame it too) and the names. A "which
@@ -666,6 +694,52 @@ impl Ask {
             asked: identity.then(|| text::terms(part)),
             literal: false,
             each: false,
+            thing: false,
+        })
+    }
+
+    /// "Which surf school do you go to?", "what Postgres version is it
+    /// on?": a thing of some kind, named by the noun the question's
+    /// "which" or "what" opens, before its verb. The stating sentence uses
+    /// or rewords that noun: "beginner surfing at Costa da Caparica" says
+    /// where, not with which school.
+    fn which_thing(words: &[&str], stems: &[Option<String>], names: Vec<String>) -> Option<Ask> {
+        let at = words.iter().position(|w| matches!(*w, "which" | "what"))?;
+        let end = (at + 1..words.len())
+            .find(|&i| AUXILIARIES.contains(&words[i]) || text::is_stop_word(words[i]))?;
+        // The noun is the subject or object of the question's verb, perhaps
+        // qualified first ("which surf school at Caparica do you..."); in
+        // "what drew you to payments?" the word after "what" is the verb.
+        if end == at + 1 || !words[end..].iter().any(|w| AUXILIARIES.contains(w)) {
+            return None;
+        }
+        let phrase: Vec<usize> = (at + 1..end)
+            .filter(|&i| {
+                stems[i]
+                    .as_ref()
+                    .is_some_and(|s| !names.contains(s) && !is_number(words[i]))
+            })
+            .collect();
+        let &head = phrase.last()?;
+        let focus: Vec<usize> = if KINDS.contains(&words[head]) {
+            if phrase.iter().all(|&i| KINDS.contains(&words[i])) {
+                return None;
+            }
+            phrase
+        } else {
+            vec![head]
+        };
+        let context = Vec::new();
+        Some(Ask {
+            holds: None,
+            focus: focus.iter().map(|&i| words[i].to_owned()).collect(),
+            context,
+            names,
+            counted: false,
+            asked: None,
+            literal: false,
+            each: false,
+            thing: true,
         })
     }
 
@@ -704,6 +778,7 @@ impl Ask {
             asked: None,
             literal: true,
             each: false,
+            thing: false,
         })
     }
 
@@ -712,7 +787,10 @@ impl Ask {
     fn check(self, part: &str, chunks: &[&Analysed], terms: &mut Terms<'_>) -> Check {
         // What is counted must be said, unless no retrieved chunk says it:
         // then the part's other words find the count.
-        let given = terms.of(&self.focus.join(" "));
+        let mut given = terms.of(&self.focus.join(" "));
+        if self.counted {
+            given.retain(|t| !LASTING.iter().any(|w| text::stem(w) == t.stem));
+        }
         let counted_unknown = self.counted
             && !given.iter().any(|t| {
                 chunks
@@ -765,6 +843,18 @@ impl Check {
             && (self.context.is_empty() || self.context.iter().any(|t| speaks_to(chunk, t)))
     }
 
+    /// Whether `s`, a sentence of `chunk`, states what the part asks. The
+    /// thing of a kind asked for may be named by the chunk's title: each
+    /// sentence of "Certifications" lists one.
+    fn states_in(&self, chunk: &Analysed, s: &super::Sentence) -> bool {
+        self.states(s)
+            || (self.ask.thing
+                && self
+                    .focus
+                    .iter()
+                    .any(|t| chunk.subject.binary_search(&t.stem).is_ok()))
+    }
+
     /// Whether `s` states what the part asks.
     fn states(&self, s: &super::Sentence) -> bool {
         match self.ask.holds {
@@ -774,7 +864,7 @@ impl Check {
                     && (self.focus.is_empty()
                         || self.focus.iter().any(|t| {
                             if self.strict {
-                                uses_or_rewords(t, s)
+                                counts(t, &s.text)
                             } else {
                                 t.matches(&s.terms, &s.groups) != Match::None
                             }
@@ -783,6 +873,10 @@ impl Check {
             // Who did it is named beside the word for what they did, or a
             // rewording of it, not beside any word on its theme: "led to my
             // internship" names nobody who supervised.
+            None if self.ask.thing => self
+                .focus
+                .iter()
+                .any(|t| t.matches(&s.terms, &s.groups) != Match::None),
             None if self.ask.literal => self
                 .focus
                 .iter()
@@ -853,7 +947,7 @@ impl Asked {
             if !stems.is_empty() && stems.iter().all(|s| names.binary_search(s).is_ok()) {
                 continue;
             }
-            let ask = Ask::of(&part, names).or_else(|| Ask::options(&part, names));
+            let ask = Ask::options(&part, names).or_else(|| Ask::of(&part, names));
             match ask {
                 None => return Asked { checks: Vec::new() },
                 Some(mut ask) => {
@@ -882,7 +976,7 @@ impl Asked {
                 chunks
                     .iter()
                     .filter(|c| check.may_state(c))
-                    .any(|c| c.sentences.iter().any(|s| check.states(s)))
+                    .any(|c| c.sentences.iter().any(|s| check.states_in(c, s)))
             })
     }
 
@@ -904,7 +998,7 @@ impl Asked {
                     continue;
                 }
                 for (position, s) in chunk.sentences.iter().enumerate() {
-                    if check.states(s) && !found.contains(&(rank, position)) {
+                    if check.states_in(chunk, s) && !found.contains(&(rank, position)) {
                         found.push((rank, position));
                     }
                 }
@@ -1041,6 +1135,40 @@ fn uses_or_rewords(term: &QueryTerm, sentence: &super::Sentence) -> bool {
             .groups
             .iter()
             .any(|&g| !crate::index::is_theme_group(g) && sentence.groups.binary_search(&g).is_ok())
+}
+
+/// Whether `sentence` gives a count of what `term` names: a number just
+/// before the word or a rewording of it ("3,800 merchants", "eight years",
+/// "two engineers"). "I sharded the ingestion tier" says nothing of how
+/// many shards, however many numbers the sentence holds elsewhere.
+fn counts(term: &QueryTerm, sentence: &str) -> bool {
+    /// How many words may stand between a number and what it counts:
+    /// "3 million recorded AIS messages", "a grade of 4.8".
+    const BEFORE: usize = 4;
+    const AFTER: usize = 3;
+    let mut numbers = Vec::new();
+    let mut counted = Vec::new();
+    let mut at = 0;
+    text::for_each_raw_word(sentence, |_, lower, _| {
+        if lower.bytes().any(|b| b.is_ascii_digit()) || NUMBER_WORDS.contains(&lower) {
+            numbers.push(at);
+        } else {
+            let stem = text::stem(lower);
+            if stem == term.stem
+                || crate::index::word_groups(&stem).iter().any(|g| {
+                    !crate::index::is_theme_group(*g) && term.groups.binary_search(g).is_ok()
+                })
+            {
+                counted.push(at);
+            }
+        }
+        at += 1;
+    });
+    counted.iter().any(|&c| {
+        numbers
+            .iter()
+            .any(|&n| (n < c && c - n <= BEFORE) || (n > c && n - c <= AFTER))
+    })
 }
 
 /// Whether a chunk uses a term, or rewords it in one of its sentences.
@@ -1509,6 +1637,78 @@ mod tests {
         assert!(states(
             "Did you rotate on call or pair with the team at Quillworks?",
             "At Quillworks I was on call one week in four."
+        ));
+    }
+
+    #[test]
+    fn a_thing_of_a_kind_is_asked_for_by_its_kind() {
+        let states = |question: &str, title: &str, text: &str| {
+            stated_by_one(Section::Interests, title, "", question, text)
+        };
+        let question = "Which surf school at Costa da Caparica do you take lessons with?";
+        // Where someone surfs is not with which school.
+        assert!(!states(
+            question,
+            "Interests",
+            "I surf at Costa da Caparica most weekends."
+        ));
+        assert!(states(
+            question,
+            "Interests",
+            "I surf with the Caparica Surf School most weekends."
+        ));
+        // A kind of thing its kinds name: a sentence on observability lists
+        // its tools without saying "tools"; "what stack" names no kind.
+        assert!(states(
+            "Which observability tools do you use?",
+            "Skills",
+            "For observability I rely on Prometheus and Grafana."
+        ));
+        assert!(states(
+            "What stack do you use?",
+            "Interests",
+            "I surf most weekends."
+        ));
+        // A chunk's title may name the kind its sentences list.
+        assert!(states(
+            "What certifications does she have?",
+            "Certifications",
+            "AWS Certified Solutions Architect from Amazon Web Services (2023)."
+        ));
+        assert!(!states(
+            "What commission did you take on each booking?",
+            "Experience",
+            "I built online booking for sailing schools."
+        ));
+    }
+
+    #[test]
+    fn a_count_stands_beside_what_it_counts() {
+        let states = |question: &str, text: &str| {
+            stated_by_one(Section::Achievement, "Scaled ingestion", "", question, text)
+        };
+        let question = "How many shards did you split the ingestion tier into?";
+        // The sentence holds a number, but of something else.
+        assert!(!states(
+            question,
+            "I sharded the ingestion tier by series hash and cut latency by 40%."
+        ));
+        assert!(states(
+            question,
+            "I split the ingestion tier into 16 shards by series hash."
+        ));
+        assert!(states(
+            "How many chargebacks did you get a month?",
+            "We had chargebacks: 30 a month."
+        ));
+        assert!(!states(
+            "How many chargebacks did you get a month?",
+            "It cost €300,000 a year in refunds, support time and chargeback fees."
+        ));
+        // Experience is counted in years.
+        assert!(states(
+            "How much experience do you have with Kubernetes?",
+            "Kubernetes (advanced, 7 years)."
         ));
     }
 

@@ -29,6 +29,7 @@ const COVERED: &[(&str, Section, &str)] = &[
     ("What was your master's thesis about?", Section::Education, "Master of Science"),
     ("Which programming languages do you use?", Section::Skills, "Languages"),
     ("What certifications do you have?", Section::Certifications, "Certifications"),
+    ("What certifications does she hold?", Section::Certifications, "Certifications"),
     ("What are your salary expectations?", Section::Faq, "salary"),
     ("Would you relocate?", Section::Faq, "relocate"),
     ("Where are you based?", Section::Contact, "Location"),

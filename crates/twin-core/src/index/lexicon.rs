@@ -761,7 +761,7 @@ const WEAK_WORDS: &[&str] = &[
     "extra", "fav", "fave", "favorite", "favourite", "favs", "feel", "find", "fine", "forever", "gave",
     "generally", "get", "getting", "give", "given", "giving", "gonna", "good", "got", "gotta",
     "great", "happen", "happened", "happens", "happy", "help", "helped", "helps", "highest",
-    "honest", "honestly", "hope", "hoped", "hopes", "hoping", "intentionally", "kind", "kinda",
+    "hold", "holds", "honest", "honestly", "hope", "hoped", "hopes", "hoping", "intentionally", "kind", "kinda",
     "kinds", "knowledge", "latest", "level", "long", "look", "lot", "made", "main", "make",
     "making", "many", "mind", "need", "new", "nice", "old", "older", "open", "particular",
     "personally", "piece", "pieces", "place", "places", "possible", "prefer", "preferred",
