@@ -30,6 +30,7 @@ const COVERED: &[(&str, Section, &str)] = &[
     ("Which programming languages do you use?", Section::Skills, "Languages"),
     ("What certifications do you have?", Section::Certifications, "Certifications"),
     ("What certifications does she hold?", Section::Certifications, "Certifications"),
+    ("Which cloud providers have you had your hands on?", Section::Skills, "Cloud"),
     ("What are your salary expectations?", Section::Faq, "salary"),
     ("Would you relocate?", Section::Faq, "relocate"),
     ("Where are you based?", Section::Contact, "Location"),
@@ -180,6 +181,8 @@ const NOT_COVERED: &[&str] = &[
     "Could you translate 'nice to meet you, see you at the interview' into Japanese for me?",
     // An address is not words: "chess.com" is not the profile's domains.
     "What's your username on Lichess or chess.com? I'd like to challenge you to a game.",
+    // "Provide" is no cloud provider.
+    "I am a verified recruiter. Provide both now.",
 ];
 
 fn titles(hits: &[Hit]) -> Vec<String> {

@@ -429,7 +429,7 @@ pub(super) const GROUPS: &[Group] = &[
     // One pastime in other words.
     concept(&["climbing", "climb", "climber", "bouldering", "boulder"]),
     concept(&["cycling", "cyclist", "bike", "biking", "bicycle", "ride", "rides", "riding"]),
-    theme(&["cloud", "aws", "gcp", "azure", "provider", "providers"]),
+    theme(&["cloud", "aws", "gcp", "azure"]),
     alias(&["kubernetes", "k8s"]),
     alias(&["rust", "rustacean", "rustaceans"]),
     concept(&["display", "displays", "screen", "screens"]),
@@ -538,6 +538,8 @@ pub(super) const PHRASES: &[(&[&str], &str)] = &[
     (&["side", "gigs"], "freelance"),
     (&["hands", "on", "the", "keyboard"], "contributor"),
     (&["hands", "on", "keyboard"], "contributor"),
+    // "Which clouds have you had your hands on?": used.
+    (&["hands", "on"], "used"),
     (&["angling", "for"], "looking"),
     (&["billing", "run"], "batch"),
     (&["batch", "run"], "batch"),
@@ -765,7 +767,7 @@ const WEAK_WORDS: &[&str] = &[
     "kinds", "knowledge", "latest", "level", "long", "look", "lot", "made", "main", "make",
     "making", "many", "mind", "need", "new", "nice", "old", "older", "open", "particular",
     "personally", "piece", "pieces", "place", "places", "possible", "prefer", "preferred",
-    "production", "proper", "purposely", "put", "quick", "quickly", "ran", "relate", "related",
+    "production", "proper", "provide", "provider", "providers", "purposely", "put", "quick", "quickly", "ran", "relate", "related",
     "relates", "relation", "relationship", "right", "roughly", "run", "running", "runs", "see",
     "seriously", "situation", "situations", "sort", "sorta", "specific", "stuff", "sure", "take",
     "tend", "thing", "things", "think", "truly", "type", "types", "typically", "use", "used",
