@@ -515,15 +515,17 @@ fn the_fourteenth_holdout_set_meets_the_targets() {
 /// As measured on `holdout15.json`, written blind at the start of the next
 /// round (70 items, chatty, British and American idioms, long rambling
 /// questions) and measured once: hit@5 0.79, fact coverage 0.56, refusals
-/// 0.62, answered 0.91. Then its refusals were read: a count stands beside
-/// what it counts (refusals 0.69).
+/// 0.62, answered 0.91. Then read: a count stands beside what it counts
+/// (refusals 0.69); "manage to" is no management, and idioms ("the
+/// management ladder", "belly-up", "back on their feet"): hit@5 0.84,
+/// fact coverage 0.60, answered 0.96.
 const HOLDOUT15_FLOOR: Thresholds = Thresholds {
     min_hit_at_1: 0.0,
-    min_hit_at_5: 0.78,
+    min_hit_at_5: 0.84,
     min_mrr: 0.0,
-    min_fact_coverage: 0.56,
+    min_fact_coverage: 0.59,
     min_refused: 0.69,
-    min_answered: 0.91,
+    min_answered: 0.96,
     min_resisted: 1.0,
     min_cited: 1.0,
     min_grounded: 1.0,
@@ -535,7 +537,7 @@ fn the_fifteenth_holdout_set_holds_its_measured_level() {
 }
 
 #[test]
-#[ignore = "hit@5 0.79, fact coverage 0.56 and refusals 0.69 on this set, below the targets"]
+#[ignore = "hit@5 0.84, fact coverage 0.60 and refusals 0.69 on this set, below the targets"]
 fn the_fifteenth_holdout_set_meets_the_targets() {
     check_holdout("holdout15.json", HOLDOUT15, &Thresholds::TARGETS);
 }

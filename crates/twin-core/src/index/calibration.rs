@@ -31,6 +31,7 @@ const COVERED: &[(&str, Section, &str)] = &[
     ("What certifications do you have?", Section::Certifications, "Certifications"),
     ("What certifications does she hold?", Section::Certifications, "Certifications"),
     ("Which cloud providers have you had your hands on?", Section::Skills, "Cloud"),
+    ("How much did you manage to trim off the cloud bill for storing metrics at that Berlin startup?", Section::Achievement, "storage cost"),
     ("What are your salary expectations?", Section::Faq, "salary"),
     ("Would you relocate?", Section::Faq, "relocate"),
     ("Where are you based?", Section::Contact, "Location"),
