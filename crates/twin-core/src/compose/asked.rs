@@ -385,9 +385,9 @@ const WHO_NOUNS: &[&str] = &[
     "films", "movie", "movies",
 ];
 
-/// Nouns for a kind of thing that its kinds name: "which observability
-/// tools" asks for tools of observability, which a sentence on
-/// observability lists without saying "tools".
+/// Nouns that only say "some kind of": "which observability tools" asks
+/// for tools of observability, which a sentence lists without saying
+/// "tools", and "what stack" alone names no kind to look for.
 #[rustfmt::skip]
 const KINDS: &[&str] = &[
     "tool", "tools", "stack", "stacks", "tech", "technology", "technologies", "language",
@@ -698,11 +698,11 @@ impl Ask {
         })
     }
 
-    /// "Which surf school do you go to?", "what Postgres version is it
-    /// on?": a thing of some kind, named by the noun the question's
+    /// "Which surf school do you go to?", "what commission did they
+    /// take?": a thing of some kind, named by the noun the question's
     /// "which" or "what" opens, before its verb. The stating sentence uses
-    /// or rewords that noun: "beginner surfing at Costa da Caparica" says
-    /// where, not with which school.
+    /// that noun, rewords it or speaks of its topic: "beginner surfing at
+    /// Costa da Caparica" says where, not with which school.
     fn which_thing(words: &[&str], stems: &[Option<String>], names: Vec<String>) -> Option<Ask> {
         let at = words.iter().position(|w| matches!(*w, "which" | "what"))?;
         let end = (at + 1..words.len())
@@ -729,11 +729,10 @@ impl Ask {
         } else {
             vec![head]
         };
-        let context = Vec::new();
         Some(Ask {
             holds: None,
             focus: focus.iter().map(|&i| words[i].to_owned()).collect(),
-            context,
+            context: Vec::new(),
             names,
             counted: false,
             asked: None,
@@ -870,17 +869,19 @@ impl Check {
                             }
                         }))
             }
-            // Who did it is named beside the word for what they did, or a
-            // rewording of it, not beside any word on its theme: "led to my
-            // internship" names nobody who supervised.
+            // A thing of a kind: the kind, in any words on it.
             None if self.ask.thing => self
                 .focus
                 .iter()
                 .any(|t| t.matches(&s.terms, &s.groups) != Match::None),
+            // A choice: one of its options, as itself.
             None if self.ask.literal => self
                 .focus
                 .iter()
                 .any(|t| s.terms.binary_search(&t.stem).is_ok()),
+            // Who did it is named beside the word for what they did, or a
+            // rewording of it, not beside any word on its theme: "led to my
+            // internship" names nobody who supervised.
             None => {
                 self.focus.iter().any(|t| uses_or_rewords(t, s))
                     && self.ask.asked.as_ref().is_none_or(|asked| {
@@ -1138,12 +1139,12 @@ fn uses_or_rewords(term: &QueryTerm, sentence: &super::Sentence) -> bool {
 }
 
 /// Whether `sentence` gives a count of what `term` names: a number just
-/// before the word or a rewording of it ("3,800 merchants", "eight years",
-/// "two engineers"). "I sharded the ingestion tier" says nothing of how
+/// before or after the word or a rewording of it ("3,800 merchants",
+/// "eight years", "a grade of 4.8"). "I sharded the ingestion tier" says nothing of how
 /// many shards, however many numbers the sentence holds elsewhere.
 fn counts(term: &QueryTerm, sentence: &str) -> bool {
-    /// How many words may stand between a number and what it counts:
-    /// "3 million recorded AIS messages", "a grade of 4.8".
+    // How far a number may stand before what it counts ("3 million
+    // recorded AIS messages") and after it ("a grade of 4.8"), in words.
     const BEFORE: usize = 4;
     const AFTER: usize = 3;
     let mut numbers = Vec::new();
