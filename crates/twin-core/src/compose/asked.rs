@@ -568,48 +568,18 @@ impl Ask {
         // "In which month of 2024...?" takes a month: the year is the
         // question's.
         if asks_month(&words) {
-            return Some(Ask {
-                holds: Some(Wants::Month),
-                focus: Vec::new(),
-                context: Vec::new(),
-                names,
-                counted: false,
-                asked: None,
-                literal: false,
-                each: false,
-                thing: false,
-            });
+            return Some(Ask::when(Wants::Month, names));
         }
         let asks_day = asks_day(&words);
         if asks_day && gives_date {
-            return Some(Ask {
-                holds: Some(Wants::Day),
-                focus: Vec::new(),
-                context: Vec::new(),
-                names,
-                counted: false,
-                asked: None,
-                literal: false,
-                each: false,
-                thing: false,
-            });
+            return Some(Ask::when(Wants::Day, names));
         }
         if asks_date(&words) || asks_day {
             // "When..." and "what year...": a date, in a chunk that mentions
             // what the question names. Its other words often appear nowhere
             // near the date ("what's the earliest you could come on
             // board?"), so any date there answers.
-            return Some(Ask {
-                holds: Some(Wants::Date),
-                focus: Vec::new(),
-                context: Vec::new(),
-                names,
-                counted: false,
-                asked: None,
-                literal: false,
-                each: false,
-                thing: false,
-            });
+            return Some(Ask::when(Wants::Date, names));
         }
         // "Who...", and "what are the names of...", which asks the same.
         let who = words.iter().position(|w| *w == "who").or_else(|| {
@@ -696,6 +666,22 @@ impl Ask {
             each: false,
             thing: false,
         })
+    }
+
+    /// A part that asks when, to the precision of `holds` (a date, a month,
+    /// or a day).
+    fn when(holds: Wants, names: Vec<String>) -> Ask {
+        Ask {
+            holds: Some(holds),
+            focus: Vec::new(),
+            context: Vec::new(),
+            names,
+            counted: false,
+            asked: None,
+            literal: false,
+            each: false,
+            thing: false,
+        }
     }
 
     /// "Which surf school do you go to?", "what commission did they
@@ -1068,12 +1054,7 @@ fn names_the_one(sentence: &str, focus: &[QueryTerm], asked: &[String]) -> bool 
     for (i, word) in words.iter().enumerate() {
         // The focus word, or a word that rewords it: "the display runs on"
         // describes the screen asked about as much as "the screen" would.
-        let rewords = |t: &QueryTerm| {
-            crate::index::word_groups(&word.stem)
-                .iter()
-                .any(|g| !crate::index::is_theme_group(*g) && t.groups.binary_search(g).is_ok())
-        };
-        if !focus.iter().any(|t| t.stem == word.stem || rewords(t)) {
+        if !focus.iter().any(|t| is_or_rewords(t, &word.stem)) {
             continue;
         }
         found = true;
@@ -1138,6 +1119,15 @@ fn uses_or_rewords(term: &QueryTerm, sentence: &super::Sentence) -> bool {
             .any(|&g| !crate::index::is_theme_group(g) && sentence.groups.binary_search(&g).is_ok())
 }
 
+/// Whether `stem`, one word's, is `term` or a word of one of its concepts
+/// other than its themes: [`uses_or_rewords`] for a single word.
+fn is_or_rewords(term: &QueryTerm, stem: &str) -> bool {
+    stem == term.stem
+        || crate::index::word_groups(stem)
+            .iter()
+            .any(|g| !crate::index::is_theme_group(*g) && term.groups.binary_search(g).is_ok())
+}
+
 /// Whether `sentence` gives a count of what `term` names: a number just
 /// before or after the word or a rewording of it ("3,800 merchants",
 /// "eight years", "a grade of 4.8"). "I sharded the ingestion tier" says nothing of how
@@ -1154,12 +1144,7 @@ fn counts(term: &QueryTerm, sentence: &str) -> bool {
         if lower.bytes().any(|b| b.is_ascii_digit()) || NUMBER_WORDS.contains(&lower) {
             numbers.push(at);
         } else {
-            let stem = text::stem(lower);
-            if stem == term.stem
-                || crate::index::word_groups(&stem).iter().any(|g| {
-                    !crate::index::is_theme_group(*g) && term.groups.binary_search(g).is_ok()
-                })
-            {
+            if is_or_rewords(term, &text::stem(lower)) {
                 counted.push(at);
             }
         }

@@ -310,25 +310,28 @@ fn trigrams_pad_word_boundaries() {
     assert_eq!(count, 10);
 }
 
+/// The words of `text` (lower-case, split at spaces) after
+/// [`rewrite_phrases`].
+fn rewrite(text: &str) -> Vec<String> {
+    let words: Vec<QueryWord> = text
+        .split(' ')
+        .map(|w| QueryWord {
+            lower: w.to_owned(),
+            stop: false,
+            name: false,
+            phrase: false,
+            opens_part: false,
+            shared_before: false,
+        })
+        .collect();
+    rewrite_phrases(words)
+        .into_iter()
+        .map(|w| w.lower)
+        .collect()
+}
+
 #[test]
 fn phrases_are_rewritten() {
-    let rewrite = |text: &str| -> Vec<String> {
-        let words: Vec<QueryWord> = text
-            .split(' ')
-            .map(|w| QueryWord {
-                lower: w.to_owned(),
-                stop: false,
-                name: false,
-                phrase: false,
-                opens_part: false,
-                shared_before: false,
-            })
-            .collect();
-        rewrite_phrases(words)
-            .into_iter()
-            .map(|w| w.lower)
-            .collect()
-    };
     assert_eq!(
         rewrite("in my free time for a living"),
         ["in", "my", "hobbies", "job"]
@@ -564,21 +567,7 @@ fn a_chunk_with_technologies_answers_which_technologies() {
 
 #[test]
 fn on_call_is_not_a_phone_call() {
-    let words: Vec<QueryWord> = "how do you feel about being on call"
-        .split(' ')
-        .map(|w| QueryWord {
-            lower: w.to_owned(),
-            stop: false,
-            name: false,
-            phrase: false,
-            opens_part: false,
-            shared_before: false,
-        })
-        .collect();
-    let out: Vec<String> = rewrite_phrases(words)
-        .into_iter()
-        .map(|w| w.lower)
-        .collect();
+    let out = rewrite("how do you feel about being on call");
     assert_eq!(out.last().map(String::as_str), Some("oncall"));
 }
 
