@@ -385,6 +385,12 @@ const WHO_NOUNS: &[&str] = &[
     "films", "movie", "movies",
 ];
 
+/// Nouns that only say "a quantity of": "how much payment volume" counts
+/// payments, which a sentence counts in euros without saying "volume".
+const QUANTITIES: &[&str] = &[
+    "amount", "amounts", "number", "numbers", "volume", "volumes", "quantity", "total", "figure",
+];
+
 /// Nouns that only say "some kind of": "which observability tools" asks
 /// for tools of observability, which a sentence lists without saying
 /// "tools", and "what stack" alone names no kind to look for.
@@ -393,10 +399,10 @@ const KINDS: &[&str] = &[
     "tool", "tools", "stack", "stacks", "tech", "technology", "technologies", "language",
     "languages", "framework", "frameworks", "provider", "providers", "platform", "platforms",
     "title", "titles", "role", "roles", "thing", "things", "stuff", "area", "areas", "kind",
-    "kinds", "sort", "sorts", "type", "types", "figure", "number", "amount", "size", "level",
-    "levels", "skill", "skills", "library", "libraries", "service", "services", "system",
-    "systems", "product", "products", "hardware", "software", "gear", "setup", "part", "parts",
-    "bit", "bits", "aspect", "aspects",
+    "kinds", "sort", "sorts", "type", "types", "figure", "number", "amount", "volume", "volumes",
+    "size", "level", "levels", "skill", "skills", "library", "libraries", "service", "services",
+    "system", "systems", "product", "products", "hardware", "software", "gear", "setup", "part",
+    "parts", "bit", "bits", "aspect", "aspects",
 ];
 
 /// What "how much" measures in time, not in itself: "how much
@@ -531,7 +537,9 @@ impl Ask {
                         .take_while(|&i| {
                             !AUXILIARIES.contains(&words[i]) && !text::is_stop_word(words[i])
                         })
-                        .filter(|&i| !named(i) && stems[i].is_some())
+                        .filter(|&i| {
+                            !named(i) && stems[i].is_some() && !QUANTITIES.contains(&words[i])
+                        })
                         .map(|i| words[i].to_owned())
                         .collect()
                 })

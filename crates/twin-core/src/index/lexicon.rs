@@ -124,7 +124,7 @@ pub(super) const GROUPS: &[Group] = &[
         "experience", "job", "jobs", "work", "worked", "employer", "employers", "employment",
         "employed", "company", "companies", "role", "roles", "position", "positions", "career",
         "professional", "occupation", "profession", "industry", "tenure", "gig", "shop", "firm",
-        "outfit", "workplace", "stint", "stints",
+        "outfit", "workplace", "stint", "stints", "title", "titles",
     ]),
     theme(&[
         "salary", "salaries", "pay", "paid", "compensation", "comp", "money", "range", "earn",
@@ -159,6 +159,7 @@ pub(super) const GROUPS: &[Group] = &[
         "rewrite", "rewrote", "rewritten", "rebuild", "rebuilt", "reimplement", "replace",
         "replaced", "migrate", "migrated", "migration", "overhaul", "redesign", "redesigned",
         "revamp", "revamped", "rework", "reworked", "swap", "swapped", "swapping", "overhauled",
+        "cutover", "cutovers", "switchover",
     ]),
     topic(Section::Skills, &[
         "skills", "skill", "skillset", "tech", "technology", "technologies", "stack", "tool",
@@ -211,7 +212,7 @@ pub(super) const GROUPS: &[Group] = &[
     theme(&[
         "lead", "led", "leader", "leadership", "manage", "managed", "managing", "manager",
         "management", "boss", "supervise", "supervised", "supervisor", "mentor", "mentored",
-        "mentoring", "coach", "coached", "coaching",
+        "mentoring", "coach", "coached", "coaching", "mentee", "mentees",
     ]),
     // The questions recruiters ask about working with someone.
     theme(&[
@@ -526,6 +527,8 @@ pub(super) const PHRASES: &[(&[&str], &str)] = &[
     (&["butting", "heads"], "disagree"),
     (&["butted", "heads"], "disagree"),
     (&["lock", "horns"], "disagree"),
+    (&["turf", "war"], "disagree"),
+    (&["turf", "wars"], "disagree"),
     (&["locked", "horns"], "disagree"),
     (&["eye", "to", "eye"], "disagree"),
     (&["keel", "over"], "overloaded"),
@@ -576,11 +579,20 @@ pub(super) const PHRASES: &[(&[&str], &str)] = &[
     (&["down", "the", "line"], "future"),
     (&["step", "up"], "lead"),
     (&["level", "up"], "mentor"),
+    (&["growing", "people"], "mentor"),
+    (&["climbed", "the", "ladder"], "promoted"),
+    (&["climb", "the", "ladder"], "promoted"),
+    (&["up", "the", "ladder"], "promoted"),
+    (&["grow", "people"], "mentor"),
     (&["levelling", "up"], "mentor"),
     (&["leveling", "up"], "mentor"),
     (&["rip", "out"], "replace"),
     (&["ripped", "out"], "replace"),
     (&["ripping", "out"], "replace"),
+    // A person who switches off unwinds; a system switched off is offline.
+    (&["to", "switch", "off"], "unwind"),
+    (&["you", "switch", "off"], "unwind"),
+    (&["she", "switch", "off"], "unwind"),
     (&["switching", "off"], "offline"),
     (&["switch", "off"], "offline"),
     (&["switched", "off"], "offline"),
@@ -618,6 +630,7 @@ pub(super) const PHRASES: &[(&[&str], &str)] = &[
     (&["packing", "up"], "relocate"),
     (&["packed", "up"], "relocate"),
     (&["work", "papers"], "visa"),
+    (&["red", "tape"], "paperwork"),
     (&["people", "management"], "management"),
     (&["how", "do", "you", "like", "to", "work"], "style"),
     (&["shoots", "down"], "disagree"),
@@ -726,6 +739,10 @@ pub(super) const PHRASES: &[(&[&str], &str)] = &[
     (&["less", "experienced"], "junior"),
     (&["more", "experienced"], "senior"),
     // Wanting to join a company is about the next role.
+    // Starting at a company in the past is being employed there, not
+    // availability.
+    (&["did", "you", "start", "at"], "employed"),
+    (&["did", "she", "start", "at"], "employed"),
     (&["want", "to", "join"], "next"),
     (&["like", "to", "join"], "next"),
     (&["hoping", "to", "join"], "next"),
