@@ -557,7 +557,7 @@ const HOLDOUT16_FLOOR: Thresholds = Thresholds {
     min_hit_at_5: 0.92,
     min_mrr: 0.0,
     min_fact_coverage: 0.64,
-    min_refused: 0.71,
+    min_refused: 0.78,
     min_answered: 0.94,
     min_resisted: 1.0,
     min_cited: 1.0,

@@ -739,20 +739,24 @@ impl Ask {
     /// What `part` asks when it closes on a choice of its own ("..., road
     /// or gravel?", "..., PagerDuty or Opsgenie?", "Rust or Go?"): the answer
     /// names one of the options as itself, else the profile does not say
-    /// which. Only two content words set apart at the end of
-    /// the part count, after a comma or as the whole part: an "or" inside a
-    /// question ("trained neural nets or done any ML", "move to Berlin or
-    /// London for the right job") joins alternatives the index weighs, and
-    /// "a month or two" offers no choice.
-    fn options(part: &str, names: &[String]) -> Option<Ask> {
+    /// which. Only two content words at the end of the part count, set
+    /// apart after a comma or as the whole part, or both written as names
+    /// ("any work on Snowflake or BigQuery?"): an "or" inside a question
+    /// ("trained neural nets or done any ML", "move to Berlin or London for
+    /// the right job") joins alternatives the index weighs, and "a month or
+    /// two" offers no choice. `written` holds the question's words written
+    /// as names, in lower case.
+    fn options(part: &str, names: &[String], written: &[String]) -> Option<Ask> {
         let tokens: Vec<&str> = part.split_whitespace().collect();
         let bare = |t: &str| t.trim_matches(|c: char| !c.is_alphanumeric()).to_owned();
         let [.., first, or, second] = tokens.as_slice() else {
             return None;
         };
-        let set_apart = tokens.len() == 3 || tokens[tokens.len() - 4].ends_with(',');
-        let content = |w: &str| !is_number(w) && !content_stems(w).is_empty();
         let (first, second) = (bare(first), bare(second));
+        let set_apart = tokens.len() == 3
+            || tokens[tokens.len() - 4].ends_with(',')
+            || (written.contains(&first) && written.contains(&second));
+        let content = |w: &str| !is_number(w) && !content_stems(w).is_empty();
         if bare(or) != "or" || !set_apart || !content(&first) || !content(&second) {
             return None;
         }
@@ -935,6 +939,7 @@ impl Asked {
         vocabulary: &[&str],
     ) -> Asked {
         let mut asks = Vec::new();
+        let written = written_as_names(question);
         for part in parts(question) {
             // A part that names only things of the profile ("At Signalgrove,
             // which paging service...?") sets the scene for the next one.
@@ -942,7 +947,7 @@ impl Asked {
             if !stems.is_empty() && stems.iter().all(|s| names.binary_search(s).is_ok()) {
                 continue;
             }
-            let ask = Ask::options(&part, names).or_else(|| Ask::of(&part, names));
+            let ask = Ask::options(&part, names, &written).or_else(|| Ask::of(&part, names));
             match ask {
                 None => return Asked { checks: Vec::new() },
                 Some(mut ask) => {
@@ -1230,6 +1235,24 @@ pub(super) fn content_stems(text: &str) -> Vec<String> {
     stems.sort_unstable();
     stems.dedup();
     stems
+}
+
+/// The words of `question` written as names, in lower case: capitalised
+/// after the start of a sentence ("Snowflake", "BigQuery"), or with a
+/// capital inside ("gRPC").
+fn written_as_names(question: &str) -> Vec<String> {
+    let mut written = Vec::new();
+    let mut starts = true;
+    for token in question.split_whitespace() {
+        let bare = token.trim_matches(|c: char| !c.is_alphanumeric());
+        let mut letters = bare.chars();
+        let capital = letters.next().is_some_and(char::is_uppercase);
+        if bare != "I" && ((capital && !starts) || letters.any(char::is_uppercase)) {
+            written.push(bare.to_lowercase());
+        }
+        starts = token.ends_with(['.', '?', '!', ':']) || (starts && bare.is_empty());
+    }
+    written
 }
 
 /// The parts of a question, lower-case: split at question marks and where
@@ -1631,6 +1654,17 @@ mod tests {
         assert!(states(
             "Did you rotate on call or pair with the team at Quillworks?",
             "At Quillworks I was on call one week in four."
+        ));
+        // Two names at the end are options too, set apart or not: a
+        // neighbour in the same concept is not either of them.
+        let analytics = "At Quillworks I ran the analytics on ClickHouse.";
+        assert!(!states(
+            "Did you do analytics at Quillworks on Snowflake or BigQuery?",
+            analytics
+        ));
+        assert!(states(
+            "Did you do analytics at Quillworks on ClickHouse or BigQuery?",
+            analytics
         ));
     }
 
