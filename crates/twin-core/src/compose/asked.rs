@@ -459,7 +459,9 @@ pub(super) struct Ask {
     focus: Vec<String>,
     /// The part's other words. When the retrieved chunks use any of them,
     /// the chunk that states the focus uses one too: a supervisor named in
-    /// a chunk about leadership did not supervise the thesis.
+    /// a chunk about leadership did not supervise the thesis. For a thing
+    /// of a kind, what qualifies the kind, which the stating chunk speaks
+    /// to whether or not another chunk does.
     context: Vec<String>,
     /// The stems of the things of the profile the part names (employers,
     /// projects, schools): the stating chunk mentions each.
@@ -715,18 +717,23 @@ impl Ask {
             })
             .collect();
         let &head = phrase.last()?;
-        let focus: Vec<usize> = if KINDS.contains(&words[head]) {
+        // What qualifies the kind ("Postgres major" version, "Rust" book)
+        // is the context its stating chunk speaks to: "a shorter version of
+        // my talk" is no version of Postgres.
+        let (focus, context): (Vec<usize>, Vec<usize>) = if KINDS.contains(&words[head]) {
             if phrase.iter().all(|&i| KINDS.contains(&words[i])) {
                 return None;
             }
-            phrase
+            (phrase, Vec::new())
         } else {
-            vec![head]
+            let qualifiers = phrase[..phrase.len() - 1].to_vec();
+            (vec![head], qualifiers)
         };
+        let text_of = |at: Vec<usize>| at.iter().map(|&i| words[i].to_owned()).collect();
         Some(Ask {
             holds: None,
-            focus: focus.iter().map(|&i| words[i].to_owned()).collect(),
-            context: Vec::new(),
+            focus: text_of(focus),
+            context: text_of(context),
             names,
             counted: false,
             asked: None,
@@ -804,10 +811,15 @@ impl Ask {
             .into_iter()
             .filter(|t| !self.names.contains(&t.stem) && !crate::index::is_weak_term(&t.stem))
             .collect();
+        // The context of a thing of a kind holds whether or not a chunk
+        // speaks to it; other context only where some chunk does.
         let context: Vec<QueryTerm> = terms
             .of(&self.context.join(" "))
             .into_iter()
-            .filter(|t| chunks.iter().any(|c| speaks_to(c, t)))
+            .filter(|t| {
+                (self.thing && !crate::index::is_weak_term(&t.stem))
+                    || chunks.iter().any(|c| speaks_to(c, t))
+            })
             .collect();
         Check {
             strict: self.counted && !counted_unknown,
@@ -844,12 +856,16 @@ impl Check {
     /// thing of a kind asked for may be named by the chunk's title: each
     /// sentence of "Certifications" lists one.
     fn states_in(&self, chunk: &Analysed, s: &super::Sentence) -> bool {
-        self.states(s)
-            || (self.ask.thing
-                && self
-                    .focus
+        let named = |t: &QueryTerm| chunk.subject.binary_search(&t.stem).is_ok();
+        if !self.ask.thing {
+            return self.states(s);
+        }
+        (self.states(s) || self.focus.iter().any(named))
+            && (self.context.is_empty()
+                || self
+                    .context
                     .iter()
-                    .any(|t| chunk.subject.binary_search(&t.stem).is_ok()))
+                    .any(|t| named(t) || t.matches(&s.terms, &s.groups) != Match::None))
     }
 
     /// Whether `s` states what the part asks.
@@ -1707,6 +1723,19 @@ mod tests {
             "What commission did you take on each booking?",
             "Experience",
             "I built online booking for sailing schools."
+        ));
+        // What qualifies the kind is said with it: a shorter version of a
+        // talk is no major version of Postgres.
+        let question = "Which Postgres major version does the ledger run on?";
+        assert!(!states(
+            question,
+            "Talk: Exactly-once",
+            "I gave a shorter version of the talk in Porto."
+        ));
+        assert!(states(
+            question,
+            "Ledger",
+            "The ledger runs on Postgres major version 16."
         ));
     }
 
