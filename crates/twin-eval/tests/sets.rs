@@ -494,7 +494,7 @@ const HOLDOUT14_FLOOR: Thresholds = Thresholds {
     min_hit_at_5: 0.82,
     min_mrr: 0.0,
     min_fact_coverage: 0.62,
-    min_refused: 0.78,
+    min_refused: 0.85,
     min_answered: 0.92,
     min_resisted: 1.0,
     min_cited: 1.0,

@@ -55,6 +55,10 @@ pub(super) enum Wants {
     Span,
     /// "how much are you paid", "what were you earning": a sum of money.
     Money,
+    /// "Explain the CAP theorem", "how Raft leader election works": a
+    /// lesson on a subject, which a profile does not give. It says what
+    /// its owner did, not how things work.
+    Lesson,
 }
 
 /// What a sentence holds: a date (a month name or a year), a day (a month
@@ -122,6 +126,7 @@ impl Holds {
             Wants::Number => self.number,
             Wants::Span => self.date || self.number,
             Wants::Money => self.money,
+            Wants::Lesson => false,
         }
     }
 }
@@ -505,6 +510,19 @@ impl Ask {
         named_here.sort_unstable();
         named_here.dedup();
         let names = named_here;
+        if is_lesson(&words) && names.is_empty() {
+            return Some(Ask {
+                holds: Some(Wants::Lesson),
+                focus: Vec::new(),
+                context: Vec::new(),
+                names,
+                counted: false,
+                asked: None,
+                literal: false,
+                each: false,
+                thing: false,
+            });
+        }
         let named = |i: usize| stems[i].as_ref().is_some_and(|s| names.contains(s));
         // The first word after `at` that is not framing, a number or a name,
         // if it says something.
@@ -1253,6 +1271,40 @@ pub(super) fn content_stems(text: &str) -> Vec<String> {
     stems
 }
 
+/// Words that tie a question to someone or something already spoken of:
+/// "how does *it* work?", "explain *your* role". Without one, "how Raft
+/// leader election works" asks how a thing works in general. "Me" is the
+/// visitor, who is taught.
+#[rustfmt::skip]
+const TIES: &[&str] = &[
+    "you", "your", "yours", "yourself", "she", "her", "hers", "herself", "he", "his", "him",
+    "it", "its", "they", "their", "them", "this", "that", "these", "those", "i", "my", "we",
+    "our", "there", "here",
+];
+
+/// Whether a part asks for a lesson on a subject ([`Wants::Lesson`]):
+/// "explain X", "how X works" or "the difference between X and Y", where X
+/// has content words and none of [`TIES`].
+fn is_lesson(words: &[&str]) -> bool {
+    let general = |span: &[&str]| {
+        !span.is_empty()
+            && !span.iter().any(|w| TIES.contains(w))
+            && span.iter().any(|w| !content_stems(w).is_empty())
+    };
+    let after = |at: usize| &words[at + 1..];
+    words.iter().enumerate().any(|(at, &w)| match w {
+        "explain" => general(after(at)),
+        "how" => after(at)
+            .iter()
+            .position(|w| matches!(*w, "work" | "works"))
+            .is_some_and(|end| general(&after(at)[..end])),
+        "difference" | "differences" => {
+            after(at).first() == Some(&"between") && general(&after(at)[1..])
+        }
+        _ => false,
+    })
+}
+
 /// The words of `question` written as names, in lower case: capitalised
 /// after the start of a sentence ("Snowflake", "BigQuery"), or with a
 /// capital inside ("gRPC").
@@ -1736,6 +1788,33 @@ mod tests {
             question,
             "Ledger",
             "The ledger runs on Postgres major version 16."
+        ));
+    }
+
+    #[test]
+    fn a_lesson_on_a_subject_is_not_in_a_profile() {
+        let states = |question: &str, text: &str| {
+            stated_by_one(Section::Skills, "Distributed systems", "", question, text)
+        };
+        let raft = "Raft and Paxos consensus (expert, 6 years): I run Raft in production.";
+        assert!(!states(
+            "Can you walk me through how Raft leader election works, step by step?",
+            raft
+        ));
+        assert!(!states("Explain Raft consensus to me.", raft));
+        assert!(!states(
+            "What's the difference between Raft and Paxos?",
+            raft
+        ));
+        // Tied to what the profile says, it asks about its owner's work.
+        assert!(states("How does your Raft setup work?", raft));
+        assert!(states("How long have you worked with Raft?", raft));
+        assert!(stated_by_one(
+            Section::Project,
+            "Project: quillpad",
+            "quillpad",
+            "How does quillpad work?",
+            "quillpad is a notes app that syncs over Raft."
         ));
     }
 
