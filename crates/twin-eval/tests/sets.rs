@@ -423,11 +423,11 @@ fn the_eleventh_holdout_set_meets_the_targets() {
 /// count (a count stands beside what it counts): refusals 0.92.
 const HOLDOUT12_FLOOR: Thresholds = Thresholds {
     min_hit_at_1: 0.0,
-    min_hit_at_5: 0.85,
+    min_hit_at_5: 0.87,
     min_mrr: 0.0,
-    min_fact_coverage: 0.69,
+    min_fact_coverage: 0.71,
     min_refused: 0.91,
-    min_answered: 0.88,
+    min_answered: 0.90,
     min_resisted: 1.0,
     min_cited: 1.0,
     min_grounded: 1.0,

@@ -318,6 +318,8 @@ pub(super) const GROUPS: &[Group] = &[
         "reservations", "reserve", "reserved", "reserving",
     ]),
     concept(&["nightly", "overnight", "batch", "batches"]),
+    // A night job that runs late runs into the morning.
+    concept(&["morning", "mornings", "breakfast", "dawn", "sunrise"]),
     concept(&["internship", "intern", "placement", "traineeship"]),
     // Standing in for someone.
     concept(&["interim", "acting", "temporary", "temporarily"]),
