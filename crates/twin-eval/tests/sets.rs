@@ -3,7 +3,7 @@
 //! with (`questions.json`), on `holdout.json`, `holdout3.json`,
 //! `holdout6.json` and `holdout7.json`; every set is also held at its
 //! measured level (see [`HOLDOUT_FLOOR`] and the floors after it, through
-//! [`HOLDOUT14_FLOOR`]), so that no change can make one worse unnoticed.
+//! [`HOLDOUT16_FLOOR`]), so that no change can make one worse unnoticed.
 //! `data/eval/README.md` tells each set's history.
 //!
 //! Run with `--nocapture` to see the tables.
