@@ -1272,14 +1272,14 @@ pub(super) fn content_stems(text: &str) -> Vec<String> {
 }
 
 /// Words that tie a question to someone or something already spoken of:
-/// "how does *it* work?", "explain *your* role". Without one, "how Raft
-/// leader election works" asks how a thing works in general. "Me" is the
-/// visitor, who is taught.
+/// "how does *it* work?", "explain *your* role", "how does *the* failover
+/// work?". Without one, "how Raft leader election works" asks how a thing
+/// works in general. "Me" is the visitor, who is taught.
 #[rustfmt::skip]
 const TIES: &[&str] = &[
     "you", "your", "yours", "yourself", "she", "her", "hers", "herself", "he", "his", "him",
     "it", "its", "they", "their", "them", "this", "that", "these", "those", "i", "my", "we",
-    "our", "there", "here",
+    "our", "there", "here", "the",
 ];
 
 /// Whether a part asks for a lesson on a subject ([`Wants::Lesson`]):
@@ -1305,21 +1305,15 @@ fn is_lesson(words: &[&str]) -> bool {
     })
 }
 
-/// The words of `question` written as names, in lower case: capitalised
-/// after the start of a sentence ("Snowflake", "BigQuery"), or with a
-/// capital inside ("gRPC").
+/// The words of `question` written as names, as the index reads them
+/// ("Snowflake", "BigQuery"), in lower case.
 fn written_as_names(question: &str) -> Vec<String> {
     let mut written = Vec::new();
-    let mut starts = true;
-    for token in question.split_whitespace() {
-        let bare = token.trim_matches(|c: char| !c.is_alphanumeric());
-        let mut letters = bare.chars();
-        let capital = letters.next().is_some_and(char::is_uppercase);
-        if bare != "I" && ((capital && !starts) || letters.any(char::is_uppercase)) {
-            written.push(bare.to_lowercase());
+    text::for_each_raw_word(question, |raw, lower, sentence_start| {
+        if crate::index::written_as_name(raw, sentence_start) {
+            written.push(lower.to_owned());
         }
-        starts = token.ends_with(['.', '?', '!', ':']) || (starts && bare.is_empty());
-    }
+    });
     written
 }
 
@@ -1808,6 +1802,7 @@ mod tests {
         ));
         // Tied to what the profile says, it asks about its owner's work.
         assert!(states("How does your Raft setup work?", raft));
+        assert!(states("How does the Raft failover work?", raft));
         assert!(states("How long have you worked with Raft?", raft));
         assert!(stated_by_one(
             Section::Project,

@@ -1242,7 +1242,7 @@ struct QueryWord {
 /// Whether a query word is written as a name: capitalised where no
 /// sentence opens, or with a capital after its first letter ("CISSP",
 /// "GraphQL"), and not "I".
-fn written_as_name(raw: &str, sentence_start: bool) -> bool {
+pub(crate) fn written_as_name(raw: &str, sentence_start: bool) -> bool {
     let mut letters = raw.chars();
     let first = letters.next().is_some_and(char::is_uppercase);
     raw != "I" && ((first && !sentence_start) || letters.any(char::is_uppercase))
