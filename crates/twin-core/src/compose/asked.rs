@@ -90,9 +90,7 @@ impl Holds {
             let lower = word.to_ascii_lowercase();
             // Months are capitalised, which tells "May 2021" from "I may".
             let month = word.starts_with(char::is_uppercase) && MONTHS.contains(&lower.as_str());
-            let number = !is_year(word)
-                && (word.bytes().any(|b| b.is_ascii_digit())
-                    || NUMBER_WORDS.contains(&lower.as_str()));
+            let number = !is_year(word) && says_quantity(&lower);
             let day = is_day(word);
             if is_year(word) || month {
                 holds.date = true;
@@ -414,6 +412,12 @@ const KINDS: &[&str] = &[
 /// experience" is answered by "7 years".
 const LASTING: &[&str] = &["experience", "time"];
 
+/// Whether a word of a sentence, in lower case, says a quantity: it holds
+/// a digit ("3,800", "4.8", "€9") or is a number word ("eight").
+fn says_quantity(lower: &str) -> bool {
+    lower.bytes().any(|b| b.is_ascii_digit()) || NUMBER_WORDS.contains(&lower)
+}
+
 /// Whether a word is a number, in digits or words.
 fn is_number(word: &str) -> bool {
     word.bytes().all(|b| b.is_ascii_digit()) || NUMBER_WORDS.contains(&word)
@@ -511,17 +515,7 @@ impl Ask {
         named_here.dedup();
         let names = named_here;
         if is_lesson(&words) && names.is_empty() {
-            return Some(Ask {
-                holds: Some(Wants::Lesson),
-                focus: Vec::new(),
-                context: Vec::new(),
-                names,
-                counted: false,
-                asked: None,
-                literal: false,
-                each: false,
-                thing: false,
-            });
+            return Some(Ask::wanting(Wants::Lesson, names));
         }
         let named = |i: usize| stems[i].as_ref().is_some_and(|s| names.contains(s));
         // The first word after `at` that is not framing, a number or a name,
@@ -596,18 +590,18 @@ impl Ask {
         // "In which month of 2024...?" takes a month: the year is the
         // question's.
         if asks_month(&words) {
-            return Some(Ask::when(Wants::Month, names));
+            return Some(Ask::wanting(Wants::Month, names));
         }
         let asks_day = asks_day(&words);
         if asks_day && gives_date {
-            return Some(Ask::when(Wants::Day, names));
+            return Some(Ask::wanting(Wants::Day, names));
         }
         if asks_date(&words) || asks_day {
             // "When..." and "what year...": a date, in a chunk that mentions
             // what the question names. Its other words often appear nowhere
             // near the date ("what's the earliest you could come on
             // board?"), so any date there answers.
-            return Some(Ask::when(Wants::Date, names));
+            return Some(Ask::wanting(Wants::Date, names));
         }
         // "Who...", and "what are the names of...", which asks the same.
         let who = words.iter().position(|w| *w == "who").or_else(|| {
@@ -696,9 +690,10 @@ impl Ask {
         })
     }
 
-    /// A part that asks when, to the precision of `holds` (a date, a month,
-    /// or a day).
-    fn when(holds: Wants, names: Vec<String>) -> Ask {
+    /// A part that asks only for a kind of fact, `holds`, in a chunk that
+    /// mentions what it names: when, to the precision of a date, a month or
+    /// a day, or a lesson, which no chunk holds.
+    fn wanting(holds: Wants, names: Vec<String>) -> Ask {
         Ask {
             holds: Some(holds),
             focus: Vec::new(),
@@ -1188,12 +1183,10 @@ fn counts(term: &QueryTerm, sentence: &str) -> bool {
     let mut counted = Vec::new();
     let mut at = 0;
     text::for_each_raw_word(sentence, |_, lower, _| {
-        if lower.bytes().any(|b| b.is_ascii_digit()) || NUMBER_WORDS.contains(&lower) {
+        if says_quantity(lower) {
             numbers.push(at);
-        } else {
-            if is_or_rewords(term, &text::stem(lower)) {
-                counted.push(at);
-            }
+        } else if is_or_rewords(term, &text::stem(lower)) {
+            counted.push(at);
         }
         at += 1;
     });
